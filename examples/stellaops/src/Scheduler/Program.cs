@@ -1,0 +1,15 @@
+namespace StellaOps.Scheduler;
+
+// Illustrative only: the stella-release example workspace never compiles C#.
+public static class Program
+{
+    public const string ServiceName = "scheduler";
+
+    public static void Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Ok(new { service = ServiceName, status = "ok" }));
+        app.Run();
+    }
+}

@@ -1,0 +1,184 @@
+package io.stellarelease.app;
+
+import io.stellarelease.config.ConfigLoader;
+import io.stellarelease.config.ReleaseConfig;
+import io.stellarelease.exec.ExecJobBinding;
+import io.stellarelease.exec.ProcessTreeExecutor;
+import io.stellarelease.pipeline.ReleaseConsole;
+import io.stellarelease.pipeline.RunStore;
+import io.stellarelease.pipeline.StageTracker;
+import io.stellarelease.stages.Checksums;
+import io.stellarelease.stages.CliArchives;
+import io.stellarelease.stages.ContainerImages;
+import io.stellarelease.stages.ExecPlanner;
+import io.stellarelease.stages.GitInfo;
+import io.stellarelease.stages.HelmChart;
+import io.stellarelease.stages.ModuleArtifacts;
+import io.stellarelease.stages.ModuleVersions;
+import io.stellarelease.stages.ReleaseManifest;
+import io.stellarelease.stages.ReleasePlan;
+import io.stellarelease.stages.ReleaseSummary;
+import io.stellarelease.stages.ReleaseValidator;
+import io.stellarelease.stages.StepResults;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The beans the YAML routes call, bound by name. The release configuration is read once here; a broken
+ * configuration stops start-up with its reason instead of failing a release half-way.
+ */
+public class ReleaseBeans implements CamelConfiguration {
+
+    @PropertyInject(value = "stella.config", defaultValue = "config/release.yaml")
+    private String configFile;
+
+    @PropertyInject(value = "stella.exec.secret-suffixes", defaultValue = "_TOKEN,_SECRET,_PASSWORD,_API_KEY,_APIKEY")
+    private String secretSuffixes;
+
+    private ReleaseConfig config;
+    private ReleaseConsole console;
+    private ProcessTreeExecutor executor;
+    private ModuleVersions moduleVersions;
+    private StageTracker tracker;
+
+    private synchronized ReleaseConfig config() {
+        if (config == null) {
+            config = ConfigLoader.load(Path.of(configFile));
+        }
+        return config;
+    }
+
+    private synchronized ReleaseConsole console() {
+        if (console == null) {
+            console = new ReleaseConsole(System.out);
+        }
+        return console;
+    }
+
+    private synchronized ProcessTreeExecutor executor() {
+        if (executor == null) {
+            List<String> suffixes = Arrays.stream(secretSuffixes.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+            executor = new ProcessTreeExecutor(suffixes);
+        }
+        return executor;
+    }
+
+    private synchronized ModuleVersions moduleVersions() {
+        if (moduleVersions == null) {
+            moduleVersions = new ModuleVersions();
+        }
+        return moduleVersions;
+    }
+
+    @BindToRegistry
+    public ReleaseConfig releaseConfig() {
+        return config();
+    }
+
+    @BindToRegistry
+    public ReleaseConsole releaseConsole() {
+        return console();
+    }
+
+    /** The pool every parallel stage runs on: {@code parallelism} threads, so at most that many builds at once. */
+    @BindToRegistry
+    public ExecutorService buildPool(CamelContext context) {
+        return context.getExecutorServiceManager().newFixedThreadPool(this, "build", config().effectiveParallelism());
+    }
+
+    @BindToRegistry
+    public StageTracker stageTracker() {
+        return tracker();
+    }
+
+    private synchronized StageTracker tracker() {
+        if (tracker == null) {
+            tracker = new StageTracker(console(), new RunStore());
+        }
+        return tracker;
+    }
+
+    /** The stage tracker listens to the pipeline's sends; it is registered here so it is in place before any route runs. */
+    @Override
+    public void configure(CamelContext context) {
+        context.getManagementStrategy().addEventNotifier(tracker());
+        context.getCamelContextExtension().setEventNotificationApplicable(true);
+    }
+
+    @BindToRegistry
+    public ExecJobBinding execJobBinding() {
+        return new ExecJobBinding();
+    }
+
+    @BindToRegistry
+    public ProcessTreeExecutor processTreeExecutor() {
+        return executor();
+    }
+
+    @BindToRegistry
+    public StepResults stepResults() {
+        return new StepResults(console());
+    }
+
+    @BindToRegistry
+    public ReleaseValidator releaseValidator() {
+        return new ReleaseValidator(config(), moduleVersions(), new GitInfo());
+    }
+
+    @BindToRegistry
+    public ExecPlanner execPlanner() {
+        return new ExecPlanner(config(), moduleVersions());
+    }
+
+    @BindToRegistry
+    public ModuleArtifacts moduleArtifacts() {
+        return new ModuleArtifacts(config());
+    }
+
+    @BindToRegistry
+    public ContainerImages containerImages() {
+        return new ContainerImages(config());
+    }
+
+    @BindToRegistry
+    public CliArchives cliArchives() {
+        return new CliArchives(config());
+    }
+
+    @BindToRegistry
+    public HelmChart helmChart() {
+        return new HelmChart(config(), executor());
+    }
+
+    @BindToRegistry
+    public ReleaseManifest releaseManifest() {
+        return new ReleaseManifest(config());
+    }
+
+    @BindToRegistry
+    public Checksums checksums() {
+        return new Checksums();
+    }
+
+    @BindToRegistry
+    public ReleasePlan releasePlan() {
+        return new ReleasePlan(config());
+    }
+
+    @BindToRegistry
+    public ReleaseSummary releaseSummary() {
+        return new ReleaseSummary();
+    }
+
+    @BindToRegistry
+    public ReleaseRunner releaseRunner(CamelContext context) {
+        return new ReleaseRunner(context, config());
+    }
+}

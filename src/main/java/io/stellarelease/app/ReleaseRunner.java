@@ -1,0 +1,54 @@
+package io.stellarelease.app;
+
+import io.stellarelease.config.ReleaseConfig;
+import io.stellarelease.state.ReleaseRequest;
+import io.stellarelease.state.ReleaseRun;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Runs one release request through the pipeline route and returns its state, failed or not. */
+public class ReleaseRunner {
+    public static final String PIPELINE = "direct:suite-pipeline";
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+
+    private final CamelContext context;
+    private final ReleaseConfig config;
+    private final ProducerTemplate template;
+
+    public ReleaseRunner(CamelContext context, ReleaseConfig config) {
+        this.context = context;
+        this.config = config;
+        this.template = context.createProducerTemplate();
+    }
+
+    /** A request with the configured workspace and output directory where the caller gave none. */
+    public ReleaseRequest request(String tag, Path workspace, Path out, boolean dryRun, boolean skipTests) {
+        return new ReleaseRequest(tag,
+                (workspace != null ? workspace : Path.of(config.workspace())).toAbsolutePath().normalize(),
+                (out != null ? out : Path.of(config.output())).toAbsolutePath().normalize(),
+                dryRun, skipTests);
+    }
+
+    public ReleaseRun run(ReleaseRequest request) {
+        Instant now = Instant.now();
+        String id = ID_TIME.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        ReleaseRun run = new ReleaseRun(id, request, now);
+        Exchange exchange = new DefaultExchange(context);
+        exchange.setProperty(ReleaseRun.PROPERTY, run);
+        template.send(PIPELINE, exchange);
+        if (exchange.getException() != null) {
+            Throwable e = exchange.getException();
+            run.setFailure(e.getMessage() != null ? e.getMessage() : e.toString());
+        }
+        run.finish(Instant.now());
+        return run;
+    }
+}

@@ -1,0 +1,68 @@
+package io.stellarelease.cli;
+
+import io.stellarelease.app.CamelApp;
+import io.stellarelease.app.ReleaseRunner;
+import io.stellarelease.config.ConfigException;
+import io.stellarelease.rules.ReleaseRuleException;
+import io.stellarelease.state.ReleaseRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code release <tag>}: runs one release of a workspace through the pipeline routes, then exits. */
+@Command(name = "release",
+        mixinStandardHelpOptions = true,
+        description = "Runs one suite release, e.g. 'release suite-2026.04-nova', and exits.",
+        footer = {"", "Exit codes: 0 released; 1 a stage failed; 2 bad usage or configuration; 3 rejected by a release rule."})
+public class ReleaseCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "<tag>", description = "The release tag, e.g. suite-2026.04-nova or suite-2026.04.1.")
+    String tag;
+
+    @Option(names = "--workspace", paramLabel = "DIR", description = "The workspace to release (default: workspace in the release configuration).")
+    Path workspace;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where releases are written; this one goes to DIR/<version>/ (default: output in the release configuration).")
+    Path out;
+
+    @Option(names = "--dry-run", description = "Build and record everything, publish nothing; marked in the manifest.")
+    boolean dryRun;
+
+    @Option(names = "--skip-tests", description = "Skip the test-gate stage.")
+    boolean skipTests;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "The release configuration (default: config/release.yaml).")
+    Path config;
+
+    @Option(names = "--properties", paramLabel = "FILE", defaultValue = "config/application.properties",
+            description = "Camel and service properties (default: ${DEFAULT-VALUE}).")
+    Path properties;
+
+    @Override
+    public Integer call() throws Exception {
+        try (CamelApp app = CamelApp.start(properties, config)) {
+            ReleaseRunner runner = app.releaseRunner();
+            ReleaseRun run = runner.run(runner.request(tag, workspace, out, dryRun, skipTests));
+            if (run.getSummary() != null) {
+                System.out.println();
+                System.out.print(run.getSummary());
+            }
+            if (run.isSucceeded()) {
+                System.out.println();
+                System.out.println("released " + tag + " into " + run.releaseDir());
+                return 0;
+            }
+            System.err.println("release " + tag + " failed: " + run.getFailure());
+            return run.getSuite() == null && run.stage("validate").map(s -> s.getStatus().failed()).orElse(false) ? 3 : 1;
+        } catch (ConfigException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            return 2;
+        } catch (ReleaseRuleException e) {
+            System.err.println(e.getMessage());
+            return 3;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.stellarelease.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads {@code release.yaml} once and checks it, so that a broken configuration fails at start-up, not mid-release. */
+public final class ConfigLoader {
+
+    private static final Pattern SUITE_VERSION = Pattern.compile("\\d{4}\\.\\d{2}");
+    private static final Pattern MODULE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
+
+    private ConfigLoader() {
+    }
+
+    public static ReleaseConfig load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(file + ": release configuration not found");
+        }
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .registerModule(new JavaTimeModule());
+        ReleaseConfig config;
+        try {
+            config = yaml.readValue(file.toFile(), ReleaseConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(file + ": unknown key '" + e.getPropertyName() + "' at " + e.getPathReference()
+                    .replace("io.stellarelease.config.", ""), e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ConfigException(file + ": " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""), e);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": " + e.getMessage(), e);
+        }
+        check(file, config);
+        return config;
+    }
+
+    private static void check(Path file, ReleaseConfig c) {
+        require(file, c.workspace() != null, "workspace is required");
+        require(file, c.output() != null, "output is required");
+        require(file, c.parallelism() >= 0, "parallelism must be 0 (CPUs) or more: got " + c.parallelism());
+        require(file, c.rules() != null && c.rules().suiteMonths() != null && !c.rules().suiteMonths().isEmpty(),
+                "rules.suiteMonths must list at least one month");
+        for (String month : c.rules().suiteMonths()) {
+            require(file, month.matches("0[1-9]|1[0-2]"), "rules.suiteMonths: month must be 01..12: got " + month);
+        }
+        require(file, c.codenames() != null, "codenames is required");
+        Set<String> seen = new HashSet<>();
+        c.codenames().forEach((version, name) -> {
+            require(file, SUITE_VERSION.matcher(version).matches(), "codenames: version must be YYYY.MM: got " + version);
+            require(file, name.matches("[A-Za-z]+"), "codenames: codename must be a single word: got " + name);
+            require(file, seen.add(name.toLowerCase()), "codenames: codename is never reused: " + name);
+        });
+        require(file, c.channels() != null && c.channels().containsKey("edge"), "channels must define edge");
+        require(file, c.testGate() != null && c.testGate().suites() != null, "testGate.suites is required");
+        c.testGate().suites().forEach(s -> requireCommand(file, "testGate.suites." + s.name(), s.command()));
+        require(file, c.modules() != null && c.modules().items() != null && !c.modules().items().isEmpty(),
+                "modules.items must list at least one module");
+        Set<String> names = new HashSet<>();
+        for (ReleaseConfig.Module m : c.modules().items()) {
+            require(file, m.name() != null && MODULE_NAME.matcher(m.name()).matches(),
+                    "modules.items: module name must be a word of letters and digits: got " + m.name());
+            require(file, names.add(m.lowerName()), "modules.items: duplicate module " + m.name());
+            require(file, m.path() != null, "modules.items." + m.name() + ": path is required");
+            requireCommand(file, "modules.items." + m.name(), m.command() != null ? m.command() : c.modules().command());
+        }
+        require(file, c.cli() != null && c.cli().runtimes() != null && !c.cli().runtimes().isEmpty(),
+                "cli.runtimes must list at least one runtime");
+        requireCommand(file, "cli", c.cli().command());
+        require(file, c.containers() != null && c.containers().repository() != null, "containers.repository is required");
+        require(file, c.helm() != null && c.helm().chart() != null, "helm.chart is required");
+        require(file, c.gitea() != null && c.gitea().url() != null, "gitea.url is required");
+    }
+
+    private static void requireCommand(Path file, String where, List<String> command) {
+        require(file, command != null && !command.isEmpty() && command.stream().noneMatch(a -> a == null || a.isEmpty()),
+                where + ": command must be a non-empty list of arguments");
+    }
+
+    private static void require(Path file, boolean ok, String message) {
+        if (!ok) {
+            throw new ConfigException(file + ": " + message);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.stellarelease.stages;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.stellarelease.config.ReleaseConfig;
+import io.stellarelease.rules.SuiteVersion;
+import io.stellarelease.state.Artifact;
+import io.stellarelease.state.ReleaseRun;
+import io.stellarelease.state.StageRecord;
+import io.stellarelease.state.StepResult;
+import io.stellarelease.util.Files2;
+import org.apache.camel.ExchangeProperty;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Writes the release manifest {@code suite-{version}.yaml} from what the stages recorded (schema in the README). */
+public class ReleaseManifest {
+    public static final String SCHEMA = "stella-release/v1";
+
+    private final ReleaseConfig config;
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+
+    public ReleaseManifest(ReleaseConfig config) {
+        this.config = config;
+    }
+
+    public static String fileName(String version) {
+        return "suite-" + version + ".yaml";
+    }
+
+    public Path write(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+        Path file = run.releaseDir().resolve(fileName(run.suite().version()));
+        try {
+            Files2.writeAtomically(file, yaml.writeValueAsBytes(content(run, Instant.now())));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + file, e);
+        }
+        return file;
+    }
+
+    Map<String, Object> content(ReleaseRun run, Instant releasedAt) {
+        SuiteVersion suite = run.suite();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema", SCHEMA);
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("version", suite.version());
+        s.put("codename", suite.codename());
+        s.put("channel", suite.channel());
+        s.put("tag", suite.tag());
+        if (suite.isHotfix()) {
+            s.put("hotfixOf", suite.baseVersion());
+        }
+        s.put("commit", run.getCommit());
+        s.put("releasedAt", releasedAt.truncatedTo(ChronoUnit.SECONDS).toString());
+        s.put("dryRun", run.getRequest().dryRun());
+        s.put("support", support(suite.channel(), releasedAt.atZone(ZoneOffset.UTC).toLocalDate()));
+        m.put("suite", s);
+        m.put("modules", modules(run));
+        m.put("cli", inOrder(run.doneSteps(ExecPlanner.BUILD_CLI), config.cli().runtimes()).stream().map(step -> {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("runtime", step.name());
+            putArtifact(c, step.artifacts());
+            return c;
+        }).toList());
+        m.put("helm", run.doneSteps(HelmChart.STAGE).stream().findFirst().map(step -> {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("chart", step.name());
+            h.put("version", step.details().get("version"));
+            h.put("appVersion", step.details().get("appVersion"));
+            putArtifact(h, step.artifacts());
+            return h;
+        }).orElse(null));
+        m.put("tests", tests(run));
+        return m;
+    }
+
+    private Map<String, Object> support(String channel, LocalDate releaseDate) {
+        ReleaseConfig.Channel rules = config.channels().get(channel);
+        Map<String, Object> support = new LinkedHashMap<>();
+        support.put("prerelease", rules.prerelease());
+        if (rules.standardSupport() != null) {
+            support.put("standardUntil", releaseDate.plus(rules.standardSupport()).toString());
+        }
+        if (rules.securitySupport() != null) {
+            support.put("securityUntil", releaseDate.plus(rules.securitySupport()).toString());
+        }
+        return support;
+    }
+
+    private List<Map<String, Object>> modules(ReleaseRun run) {
+        List<Map<String, Object>> modules = new ArrayList<>();
+        List<String> order = config.modules().items().stream().map(ReleaseConfig.Module::name).toList();
+        for (StepResult build : inOrder(run.doneSteps(ExecPlanner.BUILD_MODULES), order)) {
+            Map<String, Object> mod = new LinkedHashMap<>();
+            mod.put("name", build.name());
+            mod.put("version", build.details().get("version"));
+            Map<String, Object> nuget = new LinkedHashMap<>();
+            nuget.put("id", build.details().get("packageId"));
+            putArtifact(nuget, build.artifacts());
+            mod.put("nuget", nuget);
+            imageOf(run, build.name()).ifPresent(image -> {
+                Map<String, Object> i = new LinkedHashMap<>();
+                i.put("repository", image.details().get("repository"));
+                i.put("tags", Arrays.asList(image.details().get("tags").split(",")));
+                i.put("digest", image.details().get("digest"));
+                putArtifact(i, image.artifacts());
+                mod.put("image", i);
+            });
+            modules.add(mod);
+        }
+        return modules;
+    }
+
+    /** Steps in the configured order of their names, so the manifest reads like the configuration. */
+    private static List<StepResult> inOrder(List<StepResult> steps, List<String> names) {
+        return steps.stream().sorted(java.util.Comparator.comparingInt(s -> {
+            int i = names.indexOf(s.name());
+            return i < 0 ? Integer.MAX_VALUE : i;
+        })).toList();
+    }
+
+    private static Optional<StepResult> imageOf(ReleaseRun run, String module) {
+        return run.doneSteps(ContainerImages.STAGE).stream().filter(s -> s.name().equals(module)).findFirst();
+    }
+
+    private static Map<String, Object> tests(ReleaseRun run) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        Optional<StageRecord> gate = run.stage(ExecPlanner.TEST_GATE);
+        t.put("status", gate.map(g -> g.getStatus().label()).orElse("not-run"));
+        t.put("suites", gate.map(g -> g.getSteps().stream().map(step -> {
+            Map<String, Object> suite = new LinkedHashMap<>();
+            suite.put("name", step.name());
+            suite.put("status", step.status().label());
+            suite.put("exitCode", step.exitCode());
+            suite.put("durationMs", step.durationMs());
+            return suite;
+        }).toList()).orElse(List.of()));
+        return t;
+    }
+
+    private static void putArtifact(Map<String, Object> target, List<Artifact> artifacts) {
+        if (!artifacts.isEmpty()) {
+            Artifact a = artifacts.get(0);
+            target.put("file", a.path());
+            target.put("sha256", a.sha256());
+            target.put("size", a.size());
+        }
+    }
+}

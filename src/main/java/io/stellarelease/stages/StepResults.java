@@ -1,0 +1,122 @@
+package io.stellarelease.stages;
+
+import io.stellarelease.exec.ExecJob;
+import io.stellarelease.exec.JobExecCommand;
+import io.stellarelease.exec.JobExecResult;
+import io.stellarelease.pipeline.ReleaseConsole;
+import io.stellarelease.state.ReleaseRun;
+import io.stellarelease.state.StageRecord;
+import io.stellarelease.state.Status;
+import io.stellarelease.state.StepResult;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Step results of the parallel stages: made from exec results, aggregated back into the run's
+ * running stage as each step finishes (the split's aggregation strategy), and checked when all are in.
+ */
+public class StepResults implements AggregationStrategy {
+    public static final String JOB_PROPERTY = "stellaJob";
+    private static final int LOG_TAIL_LINES = 20;
+
+    private final ReleaseConsole console;
+
+    public StepResults(ReleaseConsole console) {
+        this.console = console;
+    }
+
+    /** The step result of one exec call: done when it exited 0, failed or timed out otherwise. */
+    public StepResult fromExec(JobExecResult result) {
+        ExecJob job = ((JobExecCommand) result.getCommand()).job();
+        Status status = result.timedOut() ? Status.TIMED_OUT : result.getExitValue() == 0 ? Status.DONE : Status.FAILED;
+        String message = switch (status) {
+            case TIMED_OUT -> "timed out after " + ReleaseConsole.format(job.timeout()) + "; process tree killed";
+            case FAILED -> "exit code " + result.getExitValue();
+            default -> null;
+        };
+        long ms = Duration.between(result.startedAt(), result.finishedAt()).toMillis();
+        return new StepResult(job.stage(), job.name(), status, result.getExitValue(), result.startedAt(),
+                result.finishedAt(), ms, relative(job, job.log()), List.of(), Map.of(), message);
+    }
+
+    @Override
+    public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
+        ReleaseRun run = newExchange.getProperty(ReleaseRun.PROPERTY, ReleaseRun.class);
+        StepResult step = newExchange.getMessage().getBody() instanceof StepResult r ? r : failedStep(newExchange);
+        // A step's exception is its own failure: the other steps go on, the stage fails when all are in.
+        newExchange.setException(null);
+        record(run, step);
+        return newExchange;
+    }
+
+    /** Adds a finished step to the running stage; single-step stages call this from their route. */
+    public void record(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @Body StepResult step) {
+        run.runningStage().ifPresent(stage -> {
+            int done = stage.addStep(step);
+            console.stepFinished(stage.getName(), done, Math.max(done, stage.getPlannedSteps()), step.name(),
+                    step.status().label(), Duration.ofMillis(step.durationMs()));
+        });
+    }
+
+    private static StepResult failedStep(Exchange exchange) {
+        ExecJob job = exchange.getProperty(JOB_PROPERTY, ExecJob.class);
+        Object body = exchange.getMessage().getBody();
+        String name = job != null ? job.name() : String.valueOf(body);
+        Throwable error = exchange.getException();
+        String why = error == null ? "no result" : error.getMessage() != null ? error.getMessage() : error.toString();
+        Instant now = Instant.now();
+        return new StepResult(job != null ? job.stage() : null, name, Status.FAILED, null, now, now, 0,
+                null, List.of(), Map.of(), why);
+    }
+
+    /** Fails the running stage when any of its steps failed, naming each with its reason and log tail. */
+    public void requireAllDone(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+        StageRecord stage = run.runningStage().orElseThrow();
+        List<StepResult> failed = stage.failedSteps();
+        if (failed.isEmpty()) {
+            return;
+        }
+        String detail = failed.stream().map(s -> s.name() + " (" + s.message() + ")").collect(Collectors.joining(", "));
+        StringBuilder message = new StringBuilder(failed.size() + " of " + stage.getSteps().size() + " failed: " + detail);
+        for (StepResult s : failed) {
+            if (s.log() != null) {
+                message.append("\n--- ").append(s.name()).append(": last lines of ").append(s.log()).append('\n')
+                        .append(tail(run.releaseDir().resolve(s.log()), LOG_TAIL_LINES));
+            }
+        }
+        throw new StageFailedException(message.toString());
+    }
+
+    /** The last lines of a log, read from its end so a huge log costs no more than a small one. */
+    static String tail(Path log, int lines) {
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            long length = file.length();
+            long start = Math.max(0, length - 8192);
+            byte[] bytes = new byte[(int) (length - start)];
+            file.seek(start);
+            file.readFully(bytes);
+            String[] all = new String(bytes, StandardCharsets.UTF_8).split("\n");
+            int from = Math.max(start > 0 ? 1 : 0, all.length - lines);
+            return String.join("\n", List.of(all).subList(from, all.length));
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static String relative(ExecJob job, Path path) {
+        Path releaseDir = job.outputDir().getParent().getParent().getParent();
+        return releaseDir.relativize(path).toString();
+    }
+}

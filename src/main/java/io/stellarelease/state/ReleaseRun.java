@@ -1,0 +1,160 @@
+package io.stellarelease.state;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.stellarelease.rules.SuiteVersion;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The state of one release run, carried through the pipeline as the exchange property
+ * {@value #PROPERTY}. Stages add to it; the manifest and the summary are written from it.
+ */
+public final class ReleaseRun {
+    public static final String PROPERTY = "stellaRun";
+
+    private final String id;
+    private final ReleaseRequest request;
+    private final Instant startedAt;
+    private volatile Instant finishedAt;
+    private volatile SuiteVersion suite;
+    private volatile String commit;
+    private volatile Instant commitTime;
+    private volatile String failure;
+    private volatile String summary;
+    private final List<String> warnings = new ArrayList<>();
+    private final Map<String, StageRecord> stages = new LinkedHashMap<>();
+
+    public ReleaseRun(String id, ReleaseRequest request, Instant startedAt) {
+        this.id = id;
+        this.request = request;
+        this.startedAt = startedAt;
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public ReleaseRequest getRequest() {
+        return request;
+    }
+
+    public Instant getStartedAt() {
+        return startedAt;
+    }
+
+    public Instant getFinishedAt() {
+        return finishedAt;
+    }
+
+    public void finish(Instant at) {
+        this.finishedAt = at;
+    }
+
+    public SuiteVersion getSuite() {
+        return suite;
+    }
+
+    public void setSuite(SuiteVersion suite) {
+        this.suite = suite;
+    }
+
+    /** The suite, or a clear error when a stage runs before validate (e.g. after a YAML edit that moved it). */
+    public SuiteVersion suite() {
+        if (suite == null) {
+            throw new IllegalStateException("the validate stage must run before this stage: no validated release yet");
+        }
+        return suite;
+    }
+
+    public String getCommit() {
+        return commit;
+    }
+
+    public Instant getCommitTime() {
+        return commitTime;
+    }
+
+    public void setCommit(String commit, Instant time) {
+        this.commit = commit;
+        this.commitTime = time;
+    }
+
+    /** Timestamp written into archives and images: the commit time when known, so rebuilds are byte-identical. */
+    public Instant reproducibleTime() {
+        return commitTime != null ? commitTime : Instant.parse("1980-01-01T00:00:00Z");
+    }
+
+    /** Everything this release writes lands under {@code <out>/<version>/}. */
+    public Path releaseDir() {
+        return request.outputRoot().resolve(suite().version()).toAbsolutePath().normalize();
+    }
+
+    public String getFailure() {
+        return failure;
+    }
+
+    public void setFailure(String failure) {
+        if (this.failure == null) {
+            this.failure = failure;
+        }
+    }
+
+    /** The rendered summary (Markdown), once the summary stage has run. */
+    @JsonIgnore
+    public String getSummary() {
+        return summary;
+    }
+
+    public void setSummary(String summary) {
+        this.summary = summary;
+    }
+
+    public boolean isSucceeded() {
+        return failure == null && stages.values().stream().noneMatch(s -> s.getStatus().failed());
+    }
+
+    public synchronized void warn(String warning) {
+        warnings.add(warning);
+    }
+
+    public synchronized List<String> getWarnings() {
+        return List.copyOf(warnings);
+    }
+
+    public synchronized StageRecord startStage(String name, Instant at) {
+        StageRecord record = new StageRecord(name, at);
+        stages.put(name, record);
+        return record;
+    }
+
+    public synchronized Optional<StageRecord> stage(String name) {
+        return Optional.ofNullable(stages.get(name));
+    }
+
+    public synchronized List<StageRecord> getStages() {
+        return List.copyOf(stages.values());
+    }
+
+    /** The stage that started last and has not finished: the one a stage route is running in. */
+    public synchronized Optional<StageRecord> runningStage() {
+        StageRecord last = null;
+        for (StageRecord s : stages.values()) {
+            if (s.getStatus() == Status.RUNNING) {
+                last = s;
+            }
+        }
+        return Optional.ofNullable(last);
+    }
+
+    /** Steps of a stage that succeeded, or none when the stage did not run. */
+    public List<StepResult> doneSteps(String stage) {
+        return stage(stage).map(s -> s.getSteps().stream().filter(r -> r.status() == Status.DONE).toList())
+                .orElse(List.of());
+    }
+}

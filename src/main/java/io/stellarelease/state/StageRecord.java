@@ -1,0 +1,87 @@
+package io.stellarelease.state;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** A stage of one release run: its state, timing and the steps it ran. Steps finish on many threads. */
+public final class StageRecord {
+    private final String name;
+    private volatile Status status = Status.RUNNING;
+    private final Instant startedAt;
+    private volatile Instant finishedAt;
+    private volatile String reason;
+    private volatile String skipReason;
+    private volatile int plannedSteps;
+    private final List<StepResult> steps = new ArrayList<>();
+
+    public StageRecord(String name, Instant startedAt) {
+        this.name = name;
+        this.startedAt = startedAt;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public Status getStatus() {
+        return status;
+    }
+
+    public Instant getStartedAt() {
+        return startedAt;
+    }
+
+    public Instant getFinishedAt() {
+        return finishedAt;
+    }
+
+    public Long getDurationMs() {
+        return finishedAt == null ? null : Duration.between(startedAt, finishedAt).toMillis();
+    }
+
+    public String getReason() {
+        return reason;
+    }
+
+    public int getPlannedSteps() {
+        return plannedSteps;
+    }
+
+    public void plan(int count) {
+        this.plannedSteps = count;
+    }
+
+    /** Adds a finished step and returns how many have finished, for the progress counter. */
+    public synchronized int addStep(StepResult step) {
+        steps.add(step);
+        return steps.size();
+    }
+
+    public synchronized List<StepResult> getSteps() {
+        List<StepResult> copy = new ArrayList<>(steps);
+        copy.sort(Comparator.comparing(StepResult::name));
+        return copy;
+    }
+
+    public synchronized List<StepResult> failedSteps() {
+        return getSteps().stream().filter(s -> s.status().failed()).toList();
+    }
+
+    /** The stage decided not to do its work; it ends as skipped with this reason. */
+    public void skip(String why) {
+        this.skipReason = why;
+    }
+
+    public String skipReason() {
+        return skipReason;
+    }
+
+    public void finish(Status status, String reason, Instant at) {
+        this.status = status;
+        this.reason = reason;
+        this.finishedAt = at;
+    }
+}

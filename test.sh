@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs all the tests: installs what they need, then `mvn -B verify`.
+# The tests use real processes (bash, git, sha256sum, tar, unzip); they fail, never skip, when one is missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+for tool in git bash sha256sum tar unzip zip; do
+  command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "test.sh: installing missing tools: ${need[*]}"
+  pkgs=()
+  for tool in "${need[@]}"; do
+    case "$tool" in sha256sum) pkgs+=(coreutils) ;; *) pkgs+=("$tool") ;; esac
+  done
+  apt-get update -qq && apt-get install -y -qq "${pkgs[@]}"
+fi
+
+mvn -B verify "$@"
