@@ -64,6 +64,9 @@ public final class SuiteTagParser {
         int i = 1;
         if (i < parts.length && !CHANNEL_SUFFIXES.contains(parts[i].toLowerCase(Locale.ROOT))) {
             codenameInTag = parts[i++];
+            if (!codenameInTag.matches("[A-Za-z]+")) {
+                throw new ReleaseRuleException(tag, "codename must be a single word of letters: got '" + codenameInTag + "'");
+            }
         }
         if (i < parts.length) {
             String suffix = parts[i++].toLowerCase(Locale.ROOT);
@@ -87,9 +90,6 @@ public final class SuiteTagParser {
                         + registered.get().toLowerCase(Locale.ROOT) + ", got no codename");
             }
         } else {
-            if (codenameInTag.isEmpty() || !codenameInTag.matches("[A-Za-z]+")) {
-                throw new ReleaseRuleException(tag, "codename must be a single word of letters: got '" + codenameInTag + "'");
-            }
             if (!codenameInTag.equalsIgnoreCase(registered.get())) {
                 throw new ReleaseRuleException(tag, "codename for " + baseVersion + " must be " + registered.get()
                         + ": got '" + codenameInTag + "'");

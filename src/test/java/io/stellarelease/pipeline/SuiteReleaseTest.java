@@ -54,9 +54,10 @@ class SuiteReleaseTest extends PipelineTestSupport {
         assertThat(manifest.at("/tests/suites")).hasSize(3);
 
         // sha256sum itself agrees with the checksums file.
-        assertThat(Fixtures.lines(dir.resolve("SHA256SUMS-2026.04.txt"))).isSorted()
-                .anySatisfy(l -> assertThat(l).endsWith("  suite-2026.04.yaml"))
-                .hasSize(9 + 9 + 5 + 1 + 1);
+        List<String> sumLines = Fixtures.lines(dir.resolve("SHA256SUMS-2026.04.txt"));
+        assertThat(sumLines).hasSize(9 + 9 + 5 + 1 + 1).allMatch(l -> l.matches("[0-9a-f]{64}  \\S+"));
+        assertThat(sumLines.stream().map(l -> l.substring(66)).toList()).isSorted().contains("suite-2026.04.yaml");
+        assertThat(Files.readString(dir.resolve("SHA256SUMS-2026.04.txt"))).doesNotContain("\r").endsWith("\n");
         String check = Fixtures.run(dir, "sha256sum", "--strict", "-c", "SHA256SUMS-2026.04.txt");
         assertThat(check).doesNotContain("FAILED");
 
