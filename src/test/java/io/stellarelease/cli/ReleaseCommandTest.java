@@ -1,0 +1,81 @@
+package io.stellarelease.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line as a person uses it: exit codes and what it prints. */
+class ReleaseCommandTest {
+    @TempDir
+    Path out;
+
+    private record Result(int exit, String stdout, String stderr) { }
+
+    private Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        StringWriter usage = new StringWriter();
+        try {
+            System.setOut(new PrintStream(stdout, true));
+            System.setErr(new PrintStream(stderr, true));
+            CommandLine cli = StellaRelease.commandLine();
+            cli.setOut(new PrintWriter(usage, true));
+            cli.setErr(new PrintWriter(usage, true));
+            int exit = cli.execute(args);
+            return new Result(exit, stdout + usage.toString(), stderr + usage.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void releasesTheExampleAndPrintsStagesAndSummary() {
+        Result r = run("release", "suite-2026.04-nova", "--out", out.toString(), "--skip-tests", "--dry-run");
+
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("> validate").contains("< build-modules done in")
+                .containsPattern("build-modules \\d/9 \\w+ done").contains("< test-gate skipped")
+                .contains("# Release 2026.04 Nova (edge): succeeded").contains("- Dry run: yes")
+                .contains("released suite-2026.04-nova into " + out.resolve("2026.04"));
+        assertThat(out.resolve("2026.04/suite-2026.04.yaml")).content().contains("dryRun: true");
+    }
+
+    @Test
+    void aRejectedTagExitsWith3AndNamesTheRule() {
+        Result r = run("release", "suite-2026.05-nova", "--out", out.toString());
+
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.stderr()).contains("suite-2026.05-nova: suite month must be 04 or 10: got 05");
+        assertThat(out.resolve("2026.05")).doesNotExist();
+    }
+
+    @Test
+    void badUsageAndBadConfigurationExitWith2() {
+        assertThat(run("release").exit()).isEqualTo(2);
+        Result r = run("release", "suite-2026.04-nova", "--config", out.resolve("missing.yaml").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).contains("missing.yaml: release configuration not found");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        Result top = run("--help");
+        assertThat(top.exit()).isZero();
+        assertThat(top.stdout()).contains("release");
+        Result release = run("release", "--help");
+        assertThat(release.exit()).isZero();
+        assertThat(release.stdout()).contains("--workspace").contains("--out").contains("--dry-run").contains("--skip-tests")
+                .contains("Exit codes");
+    }
+}
