@@ -51,7 +51,7 @@ module_build_ok() {
   [[ -f "$out/publish/StellaOps.Policy.runtimeconfig.json" ]] || return 1
   nuspec="$(unzip -p "$out/StellaOps.Policy.1.1.0.nupkg" StellaOps.Policy.nuspec)" || return 1
   [[ "$nuspec" == *"<id>StellaOps.Policy</id>"* && "$nuspec" == *"<version>1.1.0</version>"* ]] || return 1
-  unzip -l "$out/StellaOps.Policy.1.1.0.nupkg" | grep -q ' lib/net10.0/StellaOps.Policy.dll$'
+  unzip -l "$out/StellaOps.Policy.1.1.0.nupkg" | grep ' lib/net10.0/StellaOps.Policy.dll$' >/dev/null
 }
 
 cli_build_ok() {

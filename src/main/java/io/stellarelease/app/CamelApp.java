@@ -1,56 +1,94 @@
 package io.stellarelease.app;
 
 import io.stellarelease.config.ConfigException;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
-/** Camel Main with the YAML routes from the file system and {@link ReleaseBeans}, for the command line. */
+/**
+ * Camel Main as the command line uses it: {@code config/application.properties}, the YAML routes from the
+ * file system and the beans of {@link ReleaseBeans}. The mode decides which routes load: the pipeline's
+ * for {@code release}, the service's too for {@code serve}, none for {@code dispatch}.
+ */
 public final class CamelApp implements AutoCloseable {
+
+    public enum Mode { RELEASE, SERVE, SEND }
+
     private final Main main;
 
     private CamelApp(Main main) {
         this.main = main;
     }
 
-    public static CamelApp start(Path properties, Path releaseConfig) throws Exception {
+    /** A configured, not yet started Camel Main. */
+    public static Main configure(Mode mode, Path properties, Path releaseConfig, Map<String, String> overrides) {
         if (!Files.isRegularFile(properties)) {
             throw new ConfigException(properties + ": properties file not found (run from the repository root or pass --properties)");
         }
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:" + properties);
         main.configure().addConfiguration(ReleaseBeans.class);
+        main.configure().addConfiguration(QueueBeans.class);
+        switch (mode) {
+            case SERVE -> {
+                main.configure().addConfiguration(ServiceBeans.class);
+                main.addOverrideProperty("camel.main.routes-include-pattern", "{{stella.service.routes}}");
+                main.addOverrideProperty("camel.server.enabled", "true");
+                main.addOverrideProperty("camel.management.enabled", "true");
+            }
+            case SEND -> main.addOverrideProperty("camel.main.routes-collector-enabled", "false");
+            default -> { }
+        }
         if (releaseConfig != null) {
             main.addOverrideProperty("stella.config", releaseConfig.toString());
         }
+        overrides.forEach(main::addOverrideProperty);
+        return main;
+    }
+
+    public static CamelApp start(Path properties, Path releaseConfig) throws Exception {
+        return start(Mode.RELEASE, properties, releaseConfig, Map.of());
+    }
+
+    public static CamelApp start(Mode mode, Path properties, Path releaseConfig, Map<String, String> overrides) throws Exception {
+        Main main = configure(mode, properties, releaseConfig, overrides);
         try {
             main.start();
         } catch (Exception e) {
-            ConfigException config = findCause(e, ConfigException.class);
-            if (config != null) {
-                throw config;
-            }
-            throw e;
+            throw unwrap(e);
         }
         return new CamelApp(main);
+    }
+
+    /** The most useful cause of a start-up failure: a configuration error, else the deepest message. */
+    public static Exception unwrap(Exception e) {
+        Throwable deepest = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigException config) {
+                return config;
+            }
+            deepest = t;
+        }
+        return deepest instanceof Exception ex && deepest != e ? new ConfigException(ex.getMessage(), e) : e;
     }
 
     public ReleaseRunner releaseRunner() {
         return main.getCamelContext().getRegistry().lookupByNameAndType("releaseRunner", ReleaseRunner.class);
     }
 
+    public ProducerTemplate template() {
+        return main.getCamelContext().createProducerTemplate();
+    }
+
+    public String property(String key) {
+        return main.getCamelContext().resolvePropertyPlaceholders("{{" + key + "}}");
+    }
+
     @Override
     public void close() {
         main.stop();
-    }
-
-    private static <T extends Throwable> T findCause(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
     }
 }

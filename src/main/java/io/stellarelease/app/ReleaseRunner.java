@@ -40,7 +40,11 @@ public class ReleaseRunner {
     public ReleaseRun run(ReleaseRequest request) {
         Instant now = Instant.now();
         String id = ID_TIME.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-        ReleaseRun run = new ReleaseRun(id, request, now);
+        return execute(new ReleaseRun(id, request, now));
+    }
+
+    /** Runs the pipeline for {@code run}, which may carry stages an earlier attempt completed. */
+    public ReleaseRun execute(ReleaseRun run) {
         Exchange exchange = new DefaultExchange(context);
         exchange.setProperty(ReleaseRun.PROPERTY, run);
         template.send(PIPELINE, exchange);

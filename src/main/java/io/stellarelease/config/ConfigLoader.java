@@ -79,6 +79,9 @@ public final class ConfigLoader {
         require(file, c.containers() != null && c.containers().repository() != null, "containers.repository is required");
         require(file, c.helm() != null && c.helm().chart() != null, "helm.chart is required");
         require(file, c.gitea() != null && c.gitea().url() != null, "gitea.url is required");
+        require(file, c.checkout() != null, "checkout is required");
+        requireCommand(file, "checkout", c.checkout().command());
+        require(file, c.checkout().timeout() != null, "checkout.timeout is required");
     }
 
     private static void requireCommand(Path file, String where, List<String> command) {

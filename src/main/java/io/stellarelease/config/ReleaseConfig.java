@@ -27,7 +27,8 @@ public record ReleaseConfig(
         Containers containers,
         Cli cli,
         Helm helm,
-        Gitea gitea) {
+        Gitea gitea,
+        Checkout checkout) {
 
     public record Rules(List<String> suiteMonths, String changelog, String checklist,
                         List<String> checklistRequiredFor) { }
@@ -58,6 +59,8 @@ public record ReleaseConfig(
                       List<String> zipRuntimes) { }
 
     public record Helm(String chart, @JsonProperty("package") String packageName, List<String> lint) { }
+
+    public record Checkout(String mirror, List<String> command, String protocols, Duration timeout, String workspace) { }
 
     public record Gitea(String url, String owner, String repo, String title, boolean draft) { }
 

@@ -1,24 +1,37 @@
 package io.stellarelease.pipeline;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.stellarelease.rules.SuiteVersion;
+import io.stellarelease.state.ReleaseRequest;
 import io.stellarelease.state.ReleaseRun;
+import io.stellarelease.state.StageRecord;
+import io.stellarelease.state.Status;
+import io.stellarelease.state.StepResult;
 import io.stellarelease.util.Files2;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * Writes a run's state to {@code <release dir>/state.json} after every stage, atomically, so that
- * what a run did is on disk even when the process dies half-way.
+ * Writes a run's state to {@code <release dir>/state.json} after every stage, durably, so that what a
+ * run did is on disk even when the process dies half-way, and reads it back to resume that run.
  */
 public class RunStore {
     public static final String FILE = "state.json";
     private final ObjectMapper json = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     public void save(ReleaseRun run) {
@@ -27,9 +40,54 @@ public class RunStore {
         }
         Path file = run.releaseDir().resolve(FILE);
         try {
-            Files2.writeAtomically(file, json.writeValueAsBytes(run));
+            Files2.writeDurably(file, json.writeValueAsBytes(run));
         } catch (IOException e) {
             throw new UncheckedIOException("could not save the run state to " + file, e);
+        }
+    }
+
+    /**
+     * The state an earlier attempt of run {@code id} left in {@code releaseDir}: its stages up to the first
+     * one that did not complete. Stages after that one run again, so each must be safe to repeat.
+     */
+    public Optional<ReleaseRun> resume(String id, ReleaseRequest request, Path releaseDir) {
+        Path file = releaseDir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode state = json.readTree(file.toFile());
+            if (!id.equals(state.path("id").asText())) {
+                return Optional.empty(); // another run's state: start afresh
+            }
+            ReleaseRun run = new ReleaseRun(id, request, Instant.parse(state.get("startedAt").asText()));
+            if (state.hasNonNull("suite")) {
+                run.setSuite(json.treeToValue(state.get("suite"), SuiteVersion.class));
+            }
+            if (state.hasNonNull("commit")) {
+                run.setCommit(state.get("commit").asText(),
+                        state.hasNonNull("commitTime") ? Instant.parse(state.get("commitTime").asText()) : null);
+            }
+            for (JsonNode w : state.path("warnings")) {
+                run.warn(w.asText());
+            }
+            for (JsonNode stage : state.path("stages")) {
+                Status status = Status.valueOf(stage.get("status").asText());
+                if (status != Status.DONE && status != Status.SKIPPED) {
+                    break;
+                }
+                List<StepResult> steps = new ArrayList<>();
+                for (JsonNode step : stage.path("steps")) {
+                    steps.add(json.treeToValue(step, StepResult.class));
+                }
+                run.restoreStage(StageRecord.restored(stage.get("name").asText(), status,
+                        Instant.parse(stage.get("startedAt").asText()), Instant.parse(stage.get("finishedAt").asText()),
+                        stage.path("reason").isNull() ? null : stage.path("reason").asText(null),
+                        stage.path("plannedSteps").asInt(), steps));
+            }
+            return Optional.of(run);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("could not read the state of run " + id + " from " + file + ": " + e.getMessage(), e);
         }
     }
 }

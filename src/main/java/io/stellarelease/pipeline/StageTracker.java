@@ -52,6 +52,10 @@ public class StageTracker extends EventNotifierSupport {
         if (event instanceof CamelEvent.ExchangeSendingEvent sending) {
             String stage = stageName(sending.getEndpoint());
             if (stage != null && isFromPipelineRoute(exchange)) {
+                if (run.stage(stage).map(StageRecord::isEarlierAttempt).orElse(false)) {
+                    console.print("= " + stage + " " + run.stage(stage).get().getStatus().label() + " in an earlier attempt");
+                    return;
+                }
                 run.startStage(stage, Instant.now());
                 console.stageStarted(stage);
             }
@@ -86,13 +90,30 @@ public class StageTracker extends EventNotifierSupport {
         run.runningStage().ifPresent(record -> record.skip(reason));
     }
 
+    /**
+     * True when the pipeline is about to call a stage that an earlier attempt of this run completed:
+     * the routes' interceptor then skips the call, which is how a resumed run starts at its first unfinished stage.
+     */
+    public boolean doneEarlier(Exchange exchange) {
+        ReleaseRun run = exchange.getProperty(ReleaseRun.PROPERTY, ReleaseRun.class);
+        String uri = exchange.getProperty(Exchange.INTERCEPTED_ENDPOINT, String.class);
+        if (run == null || uri == null || !isFromPipelineRoute(exchange)) {
+            return false;
+        }
+        String stage = stageName(uri);
+        return stage != null && run.stage(stage).map(StageRecord::isEarlierAttempt).orElse(false);
+    }
+
     private static boolean isFromPipelineRoute(Exchange exchange) {
         Route current = exchange.getUnitOfWork() != null ? exchange.getUnitOfWork().getRoute() : null;
         return current != null && current.getRouteId().equals(exchange.getFromRouteId());
     }
 
     private static String stageName(Endpoint endpoint) {
-        String uri = endpoint.getEndpointUri();
+        return stageName(endpoint.getEndpointUri());
+    }
+
+    private static String stageName(String uri) {
         if (!uri.startsWith("direct:")) {
             return null;
         }

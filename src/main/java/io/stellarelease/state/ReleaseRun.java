@@ -133,6 +133,11 @@ public final class ReleaseRun {
         return record;
     }
 
+    /** Puts back a stage an earlier attempt of this run completed; the pipeline will not run it again. */
+    public synchronized void restoreStage(StageRecord record) {
+        stages.put(record.getName(), record);
+    }
+
     public synchronized Optional<StageRecord> stage(String name) {
         return Optional.ofNullable(stages.get(name));
     }

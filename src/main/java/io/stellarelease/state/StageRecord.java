@@ -16,10 +16,28 @@ public final class StageRecord {
     private volatile String skipReason;
     private volatile int plannedSteps;
     private final List<StepResult> steps = new ArrayList<>();
+    private volatile boolean earlierAttempt;
 
     public StageRecord(String name, Instant startedAt) {
         this.name = name;
         this.startedAt = startedAt;
+    }
+
+    /** A stage that finished in an earlier attempt of the same run, read back from its state file. */
+    public static StageRecord restored(String name, Status status, Instant startedAt, Instant finishedAt, String reason,
+                                       int plannedSteps, List<StepResult> steps) {
+        StageRecord record = new StageRecord(name, startedAt);
+        record.status = status;
+        record.finishedAt = finishedAt;
+        record.reason = reason;
+        record.plannedSteps = plannedSteps;
+        record.steps.addAll(steps);
+        record.earlierAttempt = true;
+        return record;
+    }
+
+    public boolean isEarlierAttempt() {
+        return earlierAttempt;
     }
 
     public String getName() {

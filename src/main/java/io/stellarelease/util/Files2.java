@@ -1,6 +1,9 @@
 package io.stellarelease.util;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -27,6 +30,27 @@ public final class Files2 {
         try {
             Files.write(tmp, content);
             moveAtomically(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Like {@link #writeAtomically} and then flushed to the disk, file and directory entry both: after this
+     * returns, the content survives a crash of the process or the machine. Used for what the service acknowledges.
+     */
+    public static void writeDurably(Path target, byte[] content) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                channel.write(ByteBuffer.wrap(content));
+                channel.force(true);
+            }
+            moveAtomically(tmp, target);
+            try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+                dir.force(true);
+            }
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -44,6 +44,7 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
     @Override
     protected void configure(MainConfigurationProperties configuration) {
         configuration.addConfiguration(ReleaseBeans.class);
+        configuration.addConfiguration(io.stellarelease.app.QueueBeans.class);
     }
 
     @Override

@@ -1,0 +1,100 @@
+package io.stellarelease.app;
+
+import io.stellarelease.config.ReleaseConfig;
+import io.stellarelease.dispatch.DispatchMessages;
+import io.stellarelease.exec.ProcessTreeExecutor;
+import io.stellarelease.intake.WebhookSignatures;
+import io.stellarelease.pipeline.RunStore;
+import io.stellarelease.service.Checkout;
+import io.stellarelease.service.DispatchIntake;
+import io.stellarelease.service.HttpAnswers;
+import io.stellarelease.service.RunApi;
+import io.stellarelease.service.RunIntake;
+import io.stellarelease.service.RunManager;
+import io.stellarelease.service.RunRegistry;
+import io.stellarelease.service.WebhookIntake;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** The beans of the service ({@code serve}): run records, the run manager, the intake routes' steps and the run API. */
+public class ServiceBeans implements CamelConfiguration {
+
+    @PropertyInject(value = "stella.state-dir", defaultValue = "state")
+    private String stateDir;
+
+    @PropertyInject(value = "stella.runs.max-parallel", defaultValue = "2")
+    private int maxParallel;
+
+    @PropertyInject(value = "stella.webhook.secret", defaultValue = "")
+    private String webhookSecret;
+
+    @PropertyInject(value = "stella.webhook.allow-unsigned", defaultValue = "false")
+    private boolean allowUnsigned;
+
+    @PropertyInject(value = "stella.dispatch.token", defaultValue = "")
+    private String dispatchToken;
+
+    private RunManager manager;
+    private RunIntake intake;
+
+    private synchronized RunManager manager(CamelContext context) {
+        if (manager == null) {
+            ReleaseConfig config = context.getRegistry().findSingleByType(ReleaseConfig.class);
+            ReleaseRunner runner = context.getRegistry().lookupByNameAndType("releaseRunner", ReleaseRunner.class);
+            ProcessTreeExecutor executor = context.getRegistry().lookupByNameAndType("processTreeExecutor", ProcessTreeExecutor.class);
+            manager = new RunManager(new RunRegistry(Path.of(stateDir)), runner, new Checkout(config, executor), new RunStore(),
+                    maxParallel);
+        }
+        return manager;
+    }
+
+    private synchronized RunIntake intake(CamelContext context) {
+        if (intake == null) {
+            intake = new RunIntake(context.getRegistry().findSingleByType(ReleaseConfig.class), manager(context));
+        }
+        return intake;
+    }
+
+    /** Starts the run manager once every route is up (it may resume runs at once) and stops it before them. */
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        context.addStartupListener((ctx, alreadyStarted) -> manager(ctx).start());
+        context.getManagementStrategy().addEventNotifier(new ServiceShutdown(() -> manager(context).stop()));
+    }
+
+    @BindToRegistry
+    public RunManager runManager(CamelContext context) {
+        return manager(context);
+    }
+
+    @BindToRegistry
+    public WebhookIntake webhookIntake(CamelContext context) {
+        byte[] secret = webhookSecret == null || webhookSecret.isBlank() ? null : webhookSecret.getBytes(StandardCharsets.UTF_8);
+        if (secret == null && !allowUnsigned) {
+            throw new IllegalStateException("no webhook secret: set STELLA_WEBHOOK_SECRET (stella.webhook.secret), or "
+                    + "stella.webhook.allow-unsigned=true for local use only");
+        }
+        return new WebhookIntake(new WebhookSignatures(secret), intake(context));
+    }
+
+    @BindToRegistry
+    public DispatchIntake dispatchIntake(CamelContext context) {
+        ReleaseConfig config = context.getRegistry().findSingleByType(ReleaseConfig.class);
+        return new DispatchIntake(new DispatchMessages(config), intake(context), dispatchToken);
+    }
+
+    @BindToRegistry
+    public RunApi runApi(CamelContext context) {
+        return new RunApi(manager(context));
+    }
+
+    @BindToRegistry
+    public HttpAnswers httpAnswers() {
+        return new HttpAnswers();
+    }
+}

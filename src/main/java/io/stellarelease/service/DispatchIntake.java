@@ -1,0 +1,107 @@
+package io.stellarelease.service;
+
+import io.stellarelease.dispatch.DispatchMessages;
+import io.stellarelease.dispatch.DispatchRequest;
+import io.stellarelease.intake.HttpAnswerException;
+import org.apache.camel.Exchange;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Dispatch messages ("Run workflow" as a message) from the queue and from {@code POST /api/v1/dispatch}:
+ * parsed, checked, turned into runs by {@link RunIntake}. A message is acknowledged (file moved to done,
+ * RabbitMQ message acked) only after its run is durably recorded, because the route ends only then.
+ */
+public class DispatchIntake {
+    public static final int MAX_MESSAGE = DispatchMessages.MAX_BODY_BYTES;
+    /** Where the file queue moves a message when its route ends: {@code done} or {@code failed}. */
+    public static final String DISPOSITION = "stellaDisposition";
+    public static final String REASON_HEADER = "x-stella-error";
+    private static final String RAW = "stellaRawMessage";
+
+    private final DispatchMessages messages;
+    private final RunIntake intake;
+    private final byte[] token;
+
+    public DispatchIntake(DispatchMessages messages, RunIntake intake, String token) {
+        this.messages = messages;
+        this.intake = intake;
+        this.token = token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A queued message: the file name (or the content type) says JSON or YAML. */
+    public HttpAnswer fromQueue(Exchange exchange) {
+        exchange.setProperty(DISPOSITION, "done");
+        byte[] raw = exchange.getMessage().getBody(byte[].class);
+        exchange.setProperty(RAW, raw);
+        String hint = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        if (hint == null) {
+            hint = exchange.getMessage().getHeader("contentType", String.class);
+        }
+        boolean file = exchange.getFromEndpoint().getEndpointUri().startsWith("file:");
+        // The same message seen again (after a crash between recording its run and acknowledging it) is
+        // recognised by its name and content, and not run twice.
+        String id = file ? hint : exchange.getMessage().getHeader("CamelSpringRabbitmqMessageId", String.class);
+        String delivery = (file ? "file:" : "queue:") + (id == null ? "" : id + ":") + sha256(raw);
+        HttpAnswer answer = accept(raw, hint, file ? "dispatch-file" : "dispatch-queue", delivery);
+        if (answer.status() >= 400) {
+            // A conflict (the version is busy) is a rejection too: the message must not vanish as if it ran.
+            throw new HttpAnswerException(answer.status(), String.valueOf(((java.util.Map<?, ?>) answer.body()).get("error")));
+        }
+        return answer;
+    }
+
+    /** {@code POST /api/v1/dispatch}, with {@code Authorization: Bearer <token>}. */
+    public HttpAnswer fromHttp(Exchange exchange) {
+        if (token == null) {
+            throw new HttpAnswerException(503, "dispatch over HTTP is disabled: set STELLA_DISPATCH_TOKEN (stella.dispatch.token)");
+        }
+        String auth = exchange.getMessage().getHeader("Authorization", String.class);
+        if (auth == null || !auth.startsWith("Bearer ")) {
+            throw new HttpAnswerException(401, "missing bearer token: send Authorization: Bearer <token>");
+        }
+        if (!MessageDigest.isEqual(token, auth.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8))) {
+            throw new HttpAnswerException(401, "bearer token is not valid");
+        }
+        byte[] raw = exchange.getMessage().getBody(byte[].class);
+        String key = exchange.getMessage().getHeader("Idempotency-Key", String.class);
+        return accept(raw, exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class), "dispatch-http",
+                key == null || key.isBlank() ? null : "http:" + key.strip());
+    }
+
+    private HttpAnswer accept(byte[] raw, String hint, String source, String delivery) {
+        if (raw == null || raw.length == 0) {
+            throw new HttpAnswerException(400, "dispatch message is empty");
+        }
+        if (raw.length > MAX_MESSAGE) {
+            throw new HttpAnswerException(413, "dispatch message is " + raw.length + " bytes: the limit is " + MAX_MESSAGE);
+        }
+        DispatchRequest request = messages.parse(raw, hint);
+        return intake.dispatched(request, source, delivery);
+    }
+
+    private static String sha256(byte[] raw) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw == null ? new byte[0] : raw));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The queue's error path: puts the original message back as the body, with the reason in the
+     * {@value #REASON_HEADER} header, and marks a file message to move to {@code failed/}.
+     */
+    public String rejected(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String reason = e == null ? "rejected" : e.getMessage() != null ? e.getMessage() : e.toString();
+        exchange.setProperty(DISPOSITION, "failed");
+        byte[] raw = exchange.getProperty(RAW, byte[].class);
+        if (raw != null) {
+            exchange.getMessage().setBody(raw);
+        }
+        exchange.getMessage().setHeader(REASON_HEADER, reason);
+        return reason;
+    }
+}

@@ -1,0 +1,72 @@
+package io.stellarelease.service;
+
+import io.stellarelease.config.ReleaseConfig;
+import io.stellarelease.dispatch.DispatchRequest;
+import io.stellarelease.dispatch.SuiteDispatch;
+import io.stellarelease.intake.TagEvent;
+import io.stellarelease.rules.ReleaseRuleException;
+import io.stellarelease.rules.SuiteTagParser;
+import io.stellarelease.rules.SuiteVersion;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Turns release requests (a pushed tag, a dispatch message) into runs: checks the release rules (422
+ * naming the rule), records the run durably, and answers 202 with its id and status URL, the existing
+ * run for a tag seen before, or 409 when the version already has an active run.
+ */
+public class RunIntake {
+    private final RunManager manager;
+    private final SuiteTagParser tags;
+
+    public RunIntake(ReleaseConfig config, RunManager manager) {
+        this.manager = manager;
+        this.tags = new SuiteTagParser(config);
+    }
+
+    public HttpAnswer tagPushed(TagEvent event) {
+        if (!SuiteTagParser.isSuiteTag(event.tag())) {
+            throw new ReleaseRuleException(event.tag(), "module releases are not enabled in this service yet: "
+                    + "only suite tags (suite-YYYY.MM-<codename>) start runs");
+        }
+        SuiteVersion suite = tags.parse(event.tag());
+        RunRequest request = new RunRequest("suite", suite.tag(), suite.version(), event.source() + "-webhook",
+                event.deliveryId(), event.cloneUrl(), event.commit(), false, false, false);
+        return answer(manager.submit(request));
+    }
+
+    /** A dispatch message, from the queue or from {@code POST /api/v1/dispatch}. */
+    public HttpAnswer dispatched(DispatchRequest message, String source, String delivery) {
+        if (!(message instanceof SuiteDispatch suite)) {
+            throw new ReleaseRuleException(message.tag(), "module releases are not enabled in this service yet: "
+                    + "only suite dispatch messages start runs");
+        }
+        SuiteVersion version = tags.parse(suite.tag());
+        RunRequest request = new RunRequest("suite", version.tag(), version.version(), source, delivery, null, null,
+                suite.dryRun(), suite.skipTests(), true);
+        return answer(manager.submit(request));
+    }
+
+    static HttpAnswer answer(Submission submission) {
+        RunRecord run = submission.run();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("run", run.id());
+        body.put("tag", run.tag());
+        body.put("state", run.state().label());
+        body.put("statusUrl", "/api/v1/runs/" + run.id());
+        if (submission instanceof Submission.Accepted) {
+            body.put("status", "accepted");
+            return new HttpAnswer(202, body);
+        }
+        if (submission instanceof Submission.Duplicate) {
+            body.put("status", "duplicate");
+            body.put("reason", "tag " + run.tag() + " already started run " + run.id());
+            return new HttpAnswer(202, body);
+        }
+        body.put("status", "conflict");
+        body.put("error", "version " + run.version() + " has an active run " + run.id() + " (" + run.tag() + ", "
+                + run.state().label() + "): wait for it to finish, then dispatch again");
+        return new HttpAnswer(409, body);
+    }
+}

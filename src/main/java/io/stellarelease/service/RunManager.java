@@ -1,0 +1,131 @@
+package io.stellarelease.service;
+
+import io.stellarelease.app.ReleaseRunner;
+import io.stellarelease.pipeline.RunStore;
+import io.stellarelease.state.ReleaseRequest;
+import io.stellarelease.state.ReleaseRun;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs accepted releases: at most {@code maxParallel} at once, each on its own thread, each recorded
+ * in the {@link RunRegistry} as it starts and ends. On start it picks up the runs a previous process
+ * accepted but did not finish; on stop it interrupts running builds (their process trees are killed)
+ * and records those runs as interrupted, to be resumed by the next start.
+ */
+public class RunManager extends ServiceSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(RunManager.class);
+
+    private final RunRegistry registry;
+    private final ReleaseRunner runner;
+    private final Checkout checkout;
+    private final RunStore store;
+    private final int maxParallel;
+    private final Map<String, ReleaseRun> live = new ConcurrentHashMap<>();
+    private volatile ExecutorService pool;
+    private volatile boolean stopping;
+
+    public RunManager(RunRegistry registry, ReleaseRunner runner, Checkout checkout, RunStore store, int maxParallel) {
+        this.registry = registry;
+        this.runner = runner;
+        this.checkout = checkout;
+        this.store = store;
+        this.maxParallel = maxParallel;
+    }
+
+    public RunRegistry registry() {
+        return registry;
+    }
+
+    /** Records the request durably and, when it became a new run, schedules it. */
+    public Submission submit(RunRequest request) {
+        Submission submission = registry.submit(request, Instant.now());
+        if (submission instanceof Submission.Accepted accepted) {
+            schedule(accepted.run().id());
+        }
+        return submission;
+    }
+
+    /** The pipeline state of a run that is executing now. */
+    public Optional<ReleaseRun> live(String id) {
+        return Optional.ofNullable(live.get(id));
+    }
+
+    @Override
+    protected void doStart() {
+        stopping = false;
+        AtomicInteger n = new AtomicInteger();
+        pool = Executors.newFixedThreadPool(maxParallel, r -> {
+            Thread t = new Thread(r, "stella-run-" + n.incrementAndGet());
+            t.setDaemon(false);
+            return t;
+        });
+        // Oldest first, so a backlog is worked off in the order it was accepted.
+        var unfinished = new java.util.ArrayList<>(registry.list(null).stream().filter(r -> r.state().active()).toList());
+        java.util.Collections.reverse(unfinished);
+        for (RunRecord run : unfinished) {
+            if (run.state() == RunState.RUNNING) {
+                registry.update(run.id(), r -> r.withState(RunState.INTERRUPTED, Instant.now(), "the service stopped while it ran"));
+            }
+            LOG.info("resuming run {} ({}) left {} by the previous process", run.id(), run.tag(), run.state().label());
+            schedule(run.id());
+        }
+    }
+
+    @Override
+    protected void doStop() throws InterruptedException {
+        stopping = true;
+        ExecutorService p = pool;
+        if (p != null) {
+            p.shutdownNow(); // interrupts running builds: ProcessTreeExecutor kills their trees
+            if (!p.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.warn("runs still stopping after 60 s");
+            }
+        }
+    }
+
+    private void schedule(String id) {
+        pool.execute(() -> execute(id));
+    }
+
+    private void execute(String id) {
+        RunRecord run = registry.get(id).orElseThrow();
+        if (stopping) {
+            return;
+        }
+        run = registry.update(id, r -> r.withState(RunState.RUNNING, Instant.now(), null));
+        try {
+            Path workspace = checkout.needed(run) ? checkout.checkout(run, registry.runDir(id)) : null;
+            ReleaseRequest request = runner.request(run.tag(), workspace, null, run.dryRun(), run.skipTests());
+            Path releaseDir = request.outputRoot().resolve(run.version()).toAbsolutePath().normalize();
+            ReleaseRun release = store.resume(id, request, releaseDir).orElseGet(() -> new ReleaseRun(id, request, Instant.now()));
+            run = registry.update(id, r -> r.withReleaseDir(releaseDir.toString()));
+            live.put(id, release);
+            runner.execute(release);
+            if (release.isSucceeded()) {
+                registry.update(id, r -> r.withState(RunState.SUCCEEDED, Instant.now(), null));
+            } else if (stopping) {
+                registry.update(id, r -> r.withState(RunState.INTERRUPTED, Instant.now(), "the service stopped: " + release.getFailure()));
+            } else {
+                registry.update(id, r -> r.withState(RunState.FAILED, Instant.now(), release.getFailure()));
+            }
+        } catch (RuntimeException e) {
+            RunState state = stopping ? RunState.INTERRUPTED : RunState.FAILED;
+            registry.update(id, r -> r.withState(state, Instant.now(), e.getMessage()));
+            LOG.warn("run {} ({}) {}: {}", id, run.tag(), state.label(), e.getMessage());
+        } finally {
+            live.remove(id);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package io.stellarelease.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * What the service tests share: a git repository with release tags made from the example workspace
+ * (the service checks tags out of it as its mirror), a configuration pointing at it, and an HTTP client.
+ */
+final class ServiceFixture {
+    static final Path ROOT = Path.of("").toAbsolutePath();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    static final byte[] SECRET = "test-webhook-secret".getBytes();
+    static final String TOKEN = "test-dispatch-token";
+
+    final Path dir;
+    final Path repo;
+    final Path out;
+    final Path state;
+    final Path queue;
+    final Path config;
+    final int port;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    ServiceFixture(Consumer<ObjectNode> edit) {
+        try {
+            dir = Files.createTempDirectory("stella-service-");
+            repo = dir.resolve("repo");
+            copyTree(ROOT.resolve("examples/stellaops"), repo);
+            git(repo, "init", "-q", "-b", "main");
+            git(repo, "add", "-A");
+            git(repo, "commit", "-q", "-m", "example");
+            git(repo, "tag", "suite-2026.04-nova");
+            git(repo, "tag", "suite-2026.04-nova-lts");
+            out = dir.resolve("out");
+            state = dir.resolve("state");
+            queue = dir.resolve("queue");
+            ObjectNode c = (ObjectNode) YAML.readTree(ROOT.resolve("config/release.yaml").toFile());
+            c.put("workspace", repo.toString());
+            c.put("output", out.toString());
+            ((ObjectNode) c.get("checkout")).put("mirror", repo.toString());
+            edit.accept(c);
+            config = dir.resolve("release.yaml");
+            YAML.writeValue(config.toFile(), c);
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Properties for serve: this fixture's state, queue, port and secrets. */
+    Map<String, String> overrides() {
+        return Map.of(
+                "stella.state-dir", state.toString(),
+                "stella.dispatch.dir", queue.toString(),
+                "camel.server.port", Integer.toString(port),
+                "camel.management.port", Integer.toString(port),
+                "stella.webhook.secret", new String(SECRET),
+                "stella.dispatch.token", TOKEN);
+    }
+
+    HttpResponse<String> post(String path, byte[] body, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(b::header);
+        return send(b.build());
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+                .GET().build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
+        }
+    }
+
+    /** Polls the run API until the run matches, failing with the last state seen. */
+    JsonNode awaitRun(String id, Predicate<JsonNode> done, Duration timeout) {
+        Instant end = Instant.now().plus(timeout);
+        JsonNode last = null;
+        while (Instant.now().isBefore(end)) {
+            try {
+                HttpResponse<String> r = get("/api/v1/runs/" + id);
+                if (r.statusCode() == 200) {
+                    last = json(r);
+                    if (done.test(last)) {
+                        return last;
+                    }
+                }
+            } catch (UncheckedIOException e) {
+                // the service is starting or stopping: try again
+            }
+            sleep(200);
+        }
+        throw new AssertionError("run " + id + " did not get there in " + timeout + "; last seen: " + last);
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A Gitea-format webhook body for a release tag, from the real sample in shared/reference. */
+    static byte[] giteaCreate(String tag) {
+        try {
+            Path sample = ROOT.getParent().resolve("shared/reference/gitea/webhooks/gitea-create-tag.json");
+            if (!Files.isRegularFile(sample)) {
+                throw new AssertionError("the Gitea sample bodies are needed: " + sample + " not found");
+            }
+            ObjectNode body = (ObjectNode) JSON.readTree(sample.toFile());
+            body.put("ref", tag);
+            body.remove("secret");
+            return JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] giteaBranchPush() {
+        try {
+            return Files.readAllBytes(ROOT.getParent().resolve("shared/reference/gitea/webhooks/gitea-push-branch.json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] giteaPush(String tag) {
+        try {
+            Path sample = ROOT.getParent().resolve("shared/reference/gitea/webhooks/gitea-push-branch.json");
+            ObjectNode body = (ObjectNode) JSON.readTree(sample.toFile());
+            body.put("ref", "refs/tags/" + tag);
+            return JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void git(Path dir, String... args) {
+        String[] command = Stream.concat(Stream.of("git", "-c", "user.name=Test", "-c", "user.email=test@example.org"),
+                Stream.of(args)).toArray(String[]::new);
+        try {
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError("git " + String.join(" ", args) + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("git is needed by this test: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+}
