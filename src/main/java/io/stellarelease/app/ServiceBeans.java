@@ -17,6 +17,8 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.health.HealthCheckRegistry;
+import io.stellarelease.service.ServiceHealth;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -65,6 +67,26 @@ public class ServiceBeans implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         context.addStartupListener((ctx, alreadyStarted) -> manager(ctx).start());
         context.getManagementStrategy().addEventNotifier(new ServiceShutdown(() -> manager(context).stop()));
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        health.register(ServiceHealth.stateStore(Path.of(stateDir)));
+        health.register(ServiceHealth.queue(() -> queueProblem(context)));
+    }
+
+    /** Null when the configured dispatch queue is usable: the directory is writable, or RabbitMQ answers. */
+    private String queueProblem(CamelContext context) {
+        String uri = context.resolvePropertyPlaceholders("{{stella.dispatch.uri}}");
+        if (uri.startsWith("spring-rabbitmq:")) {
+            var factory = context.getRegistry().lookupByNameAndType("rabbitConnectionFactory",
+                    org.springframework.amqp.rabbit.connection.ConnectionFactory.class);
+            try (var connection = factory.createConnection()) {
+                return connection.isOpen() ? null : "RabbitMQ connection is not open";
+            } catch (RuntimeException e) {
+                return "RabbitMQ is not reachable: " + e.getMessage();
+            }
+        }
+        Path dir = Path.of(context.resolvePropertyPlaceholders("{{stella.dispatch.dir}}"));
+        return java.nio.file.Files.isDirectory(dir) && java.nio.file.Files.isWritable(dir) ? null
+                : "dispatch directory " + dir + " is missing or not writable";
     }
 
     @BindToRegistry

@@ -100,8 +100,8 @@ public class DispatchCommand {
             String name = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
                     + "-" + checked.kind() + "-" + UUID.randomUUID().toString().substring(0, 8) + ".json";
             String uri = app.property("stella.dispatch.uri");
-            app.template().sendBodyAndHeaders(uri, body, Map.of(Exchange.FILE_NAME, name, "contentType", "application/json",
-                    "CamelSpringRabbitmqMessageId", name));
+            app.template().sendBodyAndHeaders(uri, body, Map.of(Exchange.FILE_NAME, name,
+                    "CamelSpringRabbitmqContentType", "application/json", "CamelSpringRabbitmqMessageId", name));
             System.out.println("queued " + checked.tag() + " as " + name + " on " + uri.replaceAll("\\?.*", ""));
             return 0;
         } catch (ReleaseRuleException e) {

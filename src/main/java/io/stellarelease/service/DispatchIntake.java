@@ -37,7 +37,7 @@ public class DispatchIntake {
         exchange.setProperty(RAW, raw);
         String hint = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         if (hint == null) {
-            hint = exchange.getMessage().getHeader("contentType", String.class);
+            hint = exchange.getMessage().getHeader("CamelSpringRabbitmqContentType", String.class);
         }
         boolean file = exchange.getFromEndpoint().getEndpointUri().startsWith("file:");
         // The same message seen again (after a crash between recording its run and acknowledging it) is

@@ -48,11 +48,16 @@ final class ServiceFixture {
             dir = Files.createTempDirectory("stella-service-");
             repo = dir.resolve("repo");
             copyTree(ROOT.resolve("examples/stellaops"), repo);
+            // A second release version, so tests can run two versions without meeting each other's active run.
+            Path changelog = repo.resolve("CHANGELOG.md");
+            Files.writeString(changelog, Files.readString(changelog).replace("## [2026.04]",
+                    "## [2026.10] - 2026-10-15\n\nCodename: Orion.\n\n## [2026.04]"));
             git(repo, "init", "-q", "-b", "main");
             git(repo, "add", "-A");
             git(repo, "commit", "-q", "-m", "example");
             git(repo, "tag", "suite-2026.04-nova");
             git(repo, "tag", "suite-2026.04-nova-lts");
+            git(repo, "tag", "suite-2026.10-orion-stable");
             out = dir.resolve("out");
             state = dir.resolve("state");
             queue = dir.resolve("queue");

@@ -1,0 +1,129 @@
+package io.stellarelease.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stellarelease.app.CamelApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Dispatch messages through the default directory queue and over HTTP, against the running service. */
+class DispatchServiceTest {
+    private static ServiceFixture fixture;
+    private static CamelApp app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        // Slow builds, so a run stays active long enough to meet a second request for its version.
+        fixture = new ServiceFixture(c -> {
+            ObjectNode modules = (ObjectNode) c.get("modules");
+            ArrayNode command = modules.arrayNode().add("env").add("STELLA_EXAMPLE_SLEEP=2");
+            command.addAll((ArrayNode) modules.get("command"));
+            modules.set("command", command);
+        });
+        app = CamelApp.start(CamelApp.Mode.SERVE, Path.of("config/application.properties"), fixture.config, fixture.overrides());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void aDroppedFileBecomesARunAndMovesToDone() throws Exception {
+        Files.createDirectories(fixture.queue);
+        // A file still being written under a dot-name is never read; the rename makes it visible.
+        Path partial = fixture.queue.resolve(".suite-stable.yaml");
+        Files.writeString(partial, "kind: suite\nversion: 2026.10\ncodename: Orion\nchannel: stable\nskipTests: true\n");
+        ServiceFixture.sleep(1500);
+        assertThat(partial).exists();
+        Files.move(partial, fixture.queue.resolve("suite-stable.yaml"));
+
+        Path done = fixture.queue.resolve("done/suite-stable.yaml");
+        await(() -> Files.exists(done), "the message to move to done/");
+        JsonNode runs = ServiceFixture.json(fixture.get("/api/v1/runs"));
+        JsonNode run = Stream.of(runs.get("runs")).flatMap(a -> java.util.stream.StreamSupport.stream(a.spliterator(), false))
+                .filter(r -> r.get("tag").asText().equals("suite-2026.10-orion-stable")).findFirst().orElseThrow();
+        assertThat(run.get("source").asText()).isEqualTo("dispatch-file");
+        assertThat(run.get("skipTests").asBoolean()).isTrue();
+        JsonNode finished = fixture.awaitRun(run.get("id").asText(),
+                r -> !r.at("/run/state").asText().matches("queued|running"), Duration.ofMinutes(3));
+        assertThat(finished.at("/run/state").asText()).as(finished.toString()).isEqualTo("succeeded");
+        assertThat(fixture.out.resolve("2026.10/suite-2026.10.yaml")).content().contains("channel: stable");
+    }
+
+    @Test
+    void aRejectedFileMovesToFailedBesideItsReason() throws Exception {
+        Files.createDirectories(fixture.queue);
+        Files.writeString(fixture.queue.resolve("bad-month.json"), "{\"version\": \"2026.05\", \"codename\": \"Nova\"}");
+
+        Path failed = fixture.queue.resolve("failed/bad-month.json");
+        Path reason = fixture.queue.resolve("failed/bad-month.json.error.txt");
+        await(() -> Files.exists(failed) && Files.exists(reason), "the message and its reason in failed/");
+        assertThat(Files.readString(reason)).contains("suite month must be 04 or 10: got 05");
+        assertThat(failed).content().contains("2026.05");
+        assertThat(fixture.queue.resolve("done/bad-month.json")).doesNotExist();
+    }
+
+    @Test
+    void httpDispatchNeedsTheTokenAndRefusesABusyVersion() {
+        byte[] message = "{\"kind\":\"suite\",\"version\":\"2026.04\",\"codename\":\"nova\",\"skipTests\":true}".getBytes();
+        assertThat(fixture.post("/api/v1/dispatch", message, Map.of("Content-Type", "application/json")).statusCode())
+                .isEqualTo(401);
+        assertThat(fixture.post("/api/v1/dispatch", message, Map.of("Content-Type", "application/json",
+                "Authorization", "Bearer wrong")).statusCode()).isEqualTo(401);
+
+        HttpResponse<String> first = fixture.post("/api/v1/dispatch", message, Map.of("Content-Type", "application/json",
+                "Authorization", "Bearer " + ServiceFixture.TOKEN));
+        // Another test's run of 2026.04 may be active: then this one is the refused one.
+        HttpResponse<String> second = fixture.post("/api/v1/dispatch", message, Map.of("Content-Type", "application/json",
+                "Authorization", "Bearer " + ServiceFixture.TOKEN));
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
+        assertThat(ServiceFixture.json(second).get("error").asText()).contains("version 2026.04 has an active run");
+        if (first.statusCode() == 202) {
+            String id = ServiceFixture.json(first).get("run").asText();
+            assertThat(ServiceFixture.json(second).get("run").asText()).isEqualTo(id);
+            fixture.awaitRun(id, r -> !r.at("/run/state").asText().matches("queued|running"), Duration.ofMinutes(3));
+        } else {
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(409);
+        }
+
+        HttpResponse<String> rule = fixture.post("/api/v1/dispatch",
+                "{\"version\":\"2026.04\",\"codename\":\"Orion\"}".getBytes(), Map.of("Content-Type", "application/json",
+                        "Authorization", "Bearer " + ServiceFixture.TOKEN));
+        assertThat(rule.statusCode()).isEqualTo(422);
+        assertThat(ServiceFixture.json(rule).get("error").asText()).contains("codename for 2026.04 must be Nova");
+    }
+
+    @Test
+    void healthReportsTheQueueAndTheStateStore() {
+        HttpResponse<String> health = fixture.get("/observe/health");
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+        assertThat(health.body()).contains("UP").contains("stella-state-store").contains("stella-dispatch-queue");
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws IOException {
+        Instant end = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(end)) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            ServiceFixture.sleep(200);
+        }
+        throw new AssertionError("waited 60 s for " + what);
+    }
+}
