@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
-for tool in git bash sha256sum tar unzip zip; do
+for tool in git bash sha256sum tar unzip zip docker-registry skopeo; do
   command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
 done
 if [ ${#need[@]} -gt 0 ]; then

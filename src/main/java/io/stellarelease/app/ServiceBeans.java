@@ -50,7 +50,7 @@ public class ServiceBeans implements CamelConfiguration {
             ReleaseRunner runner = context.getRegistry().lookupByNameAndType("releaseRunner", ReleaseRunner.class);
             ProcessTreeExecutor executor = context.getRegistry().lookupByNameAndType("processTreeExecutor", ProcessTreeExecutor.class);
             manager = new RunManager(new RunRegistry(Path.of(stateDir)), runner, new Checkout(config, executor), new RunStore(),
-                    maxParallel);
+                    maxParallel, executor);
         }
         return manager;
     }

@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
     private static final long KILL_GRACE_MS = 2_000;
 
     private final List<String> secretSuffixes;
+    private final java.util.Set<Process> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** @param secretSuffixes names of the conductor's environment variables ending in one of these are not passed on */
     public ProcessTreeExecutor(List<String> secretSuffixes) {
@@ -64,6 +67,10 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
             Files.writeString(job.log(), "# could not start: " + e.getMessage() + "\n", StandardOpenOption.APPEND);
             return new JobExecResult(command, 127, false, started, Instant.now());
         }
+        // Where the process is, for as long as it runs: if the conductor dies, the next start kills what it left.
+        running.add(process);
+        Path pidFile = pidFile(job.log());
+        Files.writeString(pidFile, process.pid() + " " + process.info().startInstant().map(Instant::toString).orElse("") + "\n");
         boolean timedOut = false;
         try {
             if (!process.waitFor(job.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -73,15 +80,57 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
             }
         } catch (InterruptedException e) {
             killTree(process);
+            running.remove(process);
             Thread.currentThread().interrupt();
             throw new ExecException("interrupted while running " + job, null, null, -1, e);
         }
+        running.remove(process);
+        Files.deleteIfExists(pidFile);
         Instant finished = Instant.now();
         int exit = process.exitValue();
         if (timedOut) {
             Files.writeString(job.log(), "\n# killed after the timeout of " + job.timeout() + "\n", StandardOpenOption.APPEND);
         }
         return new JobExecResult(command, exit, timedOut, started, finished);
+    }
+
+    /** Kills every command running now, with its children: the service is stopping and their runs will resume. */
+    public int killAll() {
+        List<Process> all = List.copyOf(running);
+        all.forEach(ProcessTreeExecutor::killTree);
+        return all.size();
+    }
+
+    static Path pidFile(Path log) {
+        return log.resolveSibling(log.getFileName() + ".pid");
+    }
+
+    /**
+     * Kills the process trees that a previous, crashed conductor left running under {@code logsDir}
+     * (their {@code .pid} files), so a resumed run does not race its own orphans. A pid is only trusted
+     * when the process's start time matches: a recycled pid belongs to someone else.
+     */
+    public static int killOrphans(Path logsDir) {
+        if (!Files.isDirectory(logsDir)) {
+            return 0;
+        }
+        int killed = 0;
+        try (var files = Files.walk(logsDir)) {
+            for (Path pid : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".log.pid"))::iterator) {
+                String[] parts = Files.readString(pid).strip().split(" ");
+                Optional<ProcessHandle> handle = ProcessHandle.of(Long.parseLong(parts[0]));
+                if (handle.isPresent() && parts.length > 1
+                        && handle.get().info().startInstant().map(Instant::toString).orElse("").equals(parts[1])) {
+                    handle.get().descendants().forEach(ProcessHandle::destroyForcibly);
+                    handle.get().destroyForcibly();
+                    killed++;
+                }
+                Files.deleteIfExists(pid);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not clean up processes left in {}: {}", logsDir, e.getMessage());
+        }
+        return killed;
     }
 
     private boolean isSecret(String name) {

@@ -1,6 +1,7 @@
 package io.stellarelease.service;
 
 import io.stellarelease.app.ReleaseRunner;
+import io.stellarelease.exec.ProcessTreeExecutor;
 import io.stellarelease.pipeline.RunStore;
 import io.stellarelease.state.ReleaseRequest;
 import io.stellarelease.state.ReleaseRun;
@@ -36,7 +37,11 @@ public class RunManager extends ServiceSupport {
     private volatile ExecutorService pool;
     private volatile boolean stopping;
 
-    public RunManager(RunRegistry registry, ReleaseRunner runner, Checkout checkout, RunStore store, int maxParallel) {
+    private final ProcessTreeExecutor executor;
+
+    public RunManager(RunRegistry registry, ReleaseRunner runner, Checkout checkout, RunStore store, int maxParallel,
+                      ProcessTreeExecutor executor) {
+        this.executor = executor;
         this.registry = registry;
         this.runner = runner;
         this.checkout = checkout;
@@ -83,15 +88,26 @@ public class RunManager extends ServiceSupport {
         }
     }
 
+    /**
+     * Stops taking runs, kills the builds running now (their stage fails, the pipeline ends with its summary)
+     * and waits for each run to record itself as interrupted, so the next start resumes it.
+     */
     @Override
     protected void doStop() throws InterruptedException {
         stopping = true;
         ExecutorService p = pool;
-        if (p != null) {
-            p.shutdownNow(); // interrupts running builds: ProcessTreeExecutor kills their trees
-            if (!p.awaitTermination(60, TimeUnit.SECONDS)) {
-                LOG.warn("runs still stopping after 60 s");
-            }
+        if (p == null) {
+            return;
+        }
+        p.shutdown();
+        int killed = executor.killAll();
+        if (killed > 0 || !live.isEmpty()) {
+            LOG.info("stopping: killed {} running command(s); {} run(s) will resume on the next start", killed, live.size());
+        }
+        if (!p.awaitTermination(60, TimeUnit.SECONDS)) {
+            LOG.warn("runs still stopping after 60 s: interrupting them");
+            p.shutdownNow();
+            p.awaitTermination(10, TimeUnit.SECONDS);
         }
     }
 
@@ -109,6 +125,10 @@ public class RunManager extends ServiceSupport {
             Path workspace = checkout.needed(run) ? checkout.checkout(run, registry.runDir(id)) : null;
             ReleaseRequest request = runner.request(run.tag(), workspace, null, run.dryRun(), run.skipTests());
             Path releaseDir = request.outputRoot().resolve(run.version()).toAbsolutePath().normalize();
+            int orphans = ProcessTreeExecutor.killOrphans(releaseDir.resolve("logs"));
+            if (orphans > 0) {
+                LOG.warn("run {}: killed {} build process(es) left running by the previous process", id, orphans);
+            }
             ReleaseRun release = store.resume(id, request, releaseDir).orElseGet(() -> new ReleaseRun(id, request, Instant.now()));
             run = registry.update(id, r -> r.withReleaseDir(releaseDir.toString()));
             live.put(id, release);
