@@ -17,4 +17,14 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && apt-get install -y -qq "${pkgs[@]}"
 fi
 
+# The RabbitMQ tests use the broker on this machine; start it when nothing listens.
+if ! (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then
+  echo "test.sh: starting RabbitMQ (rabbitmq-server -detached)"
+  rabbitmq-server -detached
+  for _ in $(seq 1 60); do
+    (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null && break
+    sleep 1
+  done
+fi
+
 mvn -B verify "$@"
