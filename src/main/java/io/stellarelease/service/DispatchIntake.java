@@ -64,6 +64,12 @@ public class DispatchIntake {
         if (!MessageDigest.isEqual(token, auth.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8))) {
             throw new HttpAnswerException(401, "bearer token is not valid");
         }
+        String type = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (type == null || !(type.contains("json") || type.contains("yaml"))) {
+            // A form post (curl -d without -H) would arrive as form fields, not as the message: say so.
+            throw new HttpAnswerException(415, "dispatch content type must be application/json or application/yaml: got '"
+                    + (type == null ? "none" : type.length() > 100 ? type.substring(0, 100) : type) + "'");
+        }
         byte[] raw = exchange.getMessage().getBody(byte[].class);
         String key = exchange.getMessage().getHeader("Idempotency-Key", String.class);
         return accept(raw, exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class), "dispatch-http",

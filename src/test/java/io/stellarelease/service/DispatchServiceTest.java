@@ -86,6 +86,10 @@ class DispatchServiceTest {
                 .isEqualTo(401);
         assertThat(fixture.post("/api/v1/dispatch", message, Map.of("Content-Type", "application/json",
                 "Authorization", "Bearer wrong")).statusCode()).isEqualTo(401);
+        HttpResponse<String> form = fixture.post("/api/v1/dispatch", message, Map.of(
+                "Content-Type", "application/x-www-form-urlencoded", "Authorization", "Bearer " + ServiceFixture.TOKEN));
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(ServiceFixture.json(form).get("error").asText()).contains("application/json or application/yaml");
 
         HttpResponse<String> first = fixture.post("/api/v1/dispatch", message, Map.of("Content-Type", "application/json",
                 "Authorization", "Bearer " + ServiceFixture.TOKEN));
