@@ -4,6 +4,7 @@ import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.dispatch.DispatchRequest;
 import io.stellarelease.dispatch.SuiteDispatch;
 import io.stellarelease.intake.TagEvent;
+import io.stellarelease.rules.ModuleTagParser;
 import io.stellarelease.rules.ReleaseRuleException;
 import io.stellarelease.rules.SuiteTagParser;
 import io.stellarelease.rules.SuiteVersion;
@@ -19,14 +20,18 @@ import java.util.Map;
 public class RunIntake {
     private final RunManager manager;
     private final SuiteTagParser tags;
+    private final ModuleTagParser modules;
 
     public RunIntake(ReleaseConfig config, RunManager manager) {
         this.manager = manager;
         this.tags = new SuiteTagParser(config);
+        this.modules = new ModuleTagParser(config);
     }
 
     public HttpAnswer tagPushed(TagEvent event) {
         if (!SuiteTagParser.isSuiteTag(event.tag())) {
+            // A module tag is checked against its rules first, so a typo gets its own answer.
+            modules.parse(event.tag());
             throw new ReleaseRuleException(event.tag(), "module releases are not enabled in this service yet: "
                     + "only suite tags (suite-YYYY.MM-<codename>) start runs");
         }
