@@ -69,6 +69,17 @@ class ReleaseCommandTest {
     }
 
     @Test
+    void serveRefusesToStartWithoutAWebhookSecret() throws Exception {
+        Path properties = out.resolve("application.properties");
+        java.nio.file.Files.writeString(properties, java.nio.file.Files.readString(Path.of("config/application.properties"))
+                + "\nstella.webhook.secret =\nstella.state-dir = " + out.resolve("state") + "\ncamel.server.port = 0\n");
+        Result r = run("serve", "--properties", properties.toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).contains("no webhook secret: set STELLA_WEBHOOK_SECRET");
+    }
+
+    @Test
     void everyCommandHasHelp() {
         Result top = run("--help");
         assertThat(top.exit()).isZero();
@@ -77,5 +88,8 @@ class ReleaseCommandTest {
         assertThat(release.exit()).isZero();
         assertThat(release.stdout()).contains("--workspace").contains("--out").contains("--dry-run").contains("--skip-tests")
                 .contains("Exit codes");
+        assertThat(run("serve", "--help").stdout()).contains("--port").contains("--allow-unsigned-webhooks");
+        assertThat(run("dispatch", "suite", "--help").stdout()).contains("--version").contains("--codename").contains("--channel");
+        assertThat(run("dispatch", "module", "--help").stdout()).contains("--module").contains("--no-publish-nuget");
     }
 }
