@@ -38,7 +38,7 @@ public class StepResults implements AggregationStrategy {
     }
 
     /** The step result of one exec call: done when it exited 0, failed or timed out otherwise. */
-    public StepResult fromExec(JobExecResult result) {
+    public StepResult fromExec(@Body JobExecResult result, @ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
         ExecJob job = ((JobExecCommand) result.getCommand()).job();
         Status status = result.timedOut() ? Status.TIMED_OUT : result.getExitValue() == 0 ? Status.DONE : Status.FAILED;
         String message = switch (status) {
@@ -48,7 +48,7 @@ public class StepResults implements AggregationStrategy {
         };
         long ms = Duration.between(result.startedAt(), result.finishedAt()).toMillis();
         return new StepResult(job.stage(), job.name(), status, result.getExitValue(), result.startedAt(),
-                result.finishedAt(), ms, relative(job, job.log()), List.of(), Map.of(), message);
+                result.finishedAt(), ms, run.releaseDir().relativize(job.log()).toString(), List.of(), Map.of(), message);
     }
 
     @Override
@@ -113,10 +113,5 @@ public class StepResults implements AggregationStrategy {
         } catch (IOException e) {
             return "(log unreadable: " + e.getMessage() + ")";
         }
-    }
-
-    private static String relative(ExecJob job, Path path) {
-        Path releaseDir = job.outputDir().getParent().getParent().getParent();
-        return releaseDir.relativize(path).toString();
     }
 }
