@@ -4,6 +4,7 @@ import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.dispatch.DispatchMessages;
 import io.stellarelease.exec.ProcessTreeExecutor;
 import io.stellarelease.intake.WebhookSignatures;
+import io.stellarelease.pipeline.PipelinePlan;
 import io.stellarelease.pipeline.RunStore;
 import io.stellarelease.service.Checkout;
 import io.stellarelease.service.DispatchIntake;
@@ -112,7 +113,13 @@ public class ServiceBeans implements CamelConfiguration {
 
     @BindToRegistry
     public RunApi runApi(CamelContext context) {
-        return new RunApi(manager(context));
+        return new RunApi(manager(context), new PipelinePlan(context, ReleaseRunner.PIPELINE),
+                new io.stellarelease.rules.SuiteTagParser(context.getRegistry().findSingleByType(ReleaseConfig.class)));
+    }
+
+    @BindToRegistry
+    public io.stellarelease.service.DashboardAssets dashboardAssets() {
+        return new io.stellarelease.service.DashboardAssets();
     }
 
     @BindToRegistry

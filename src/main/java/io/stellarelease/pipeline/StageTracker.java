@@ -113,8 +113,9 @@ public class StageTracker extends EventNotifierSupport {
         return stageName(endpoint.getEndpointUri());
     }
 
-    private static String stageName(String uri) {
-        if (!uri.startsWith("direct:")) {
+    /** The stage a {@code direct:} URI names, or null for any other endpoint. */
+    static String stageName(String uri) {
+        if (uri == null || !uri.startsWith("direct:")) {
             return null;
         }
         String name = uri.substring("direct:".length());

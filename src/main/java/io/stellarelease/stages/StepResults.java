@@ -37,6 +37,11 @@ public class StepResults implements AggregationStrategy {
         this.console = console;
     }
 
+    /** Marks the job's step as running in its stage, so readers of the run state see it before it ends. */
+    public void started(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @Body ExecJob job) {
+        run.runningStage().ifPresent(stage -> stage.stepStarted(job.name(), Instant.now()));
+    }
+
     /** The step result of one exec call: done when it exited 0, failed or timed out otherwise. */
     public StepResult fromExec(JobExecResult result) {
         ExecJob job = ((JobExecCommand) result.getCommand()).job();
