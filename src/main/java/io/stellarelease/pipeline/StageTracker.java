@@ -21,10 +21,12 @@ import java.time.Instant;
 public class StageTracker extends EventNotifierSupport {
     private final ReleaseConsole console;
     private final RunStore runStore;
+    private final ReleaseMetrics metrics;
 
-    public StageTracker(ReleaseConsole console, RunStore runStore) {
+    public StageTracker(ReleaseConsole console, RunStore runStore, ReleaseMetrics metrics) {
         this.console = console;
         this.runStore = runStore;
+        this.metrics = metrics;
         setIgnoreCamelContextEvents(true);
         setIgnoreRouteEvents(true);
         setIgnoreServiceEvents(true);
@@ -82,6 +84,7 @@ public class StageTracker extends EventNotifierSupport {
         }
         console.stageFinished(record.getName(), record.getStatus().label(), Duration.ofMillis(record.getDurationMs()),
                 record.getReason());
+        metrics.stageFinished(record.getName(), record.getStatus().label(), Duration.ofMillis(record.getDurationMs()));
         runStore.save(run);
     }
 
