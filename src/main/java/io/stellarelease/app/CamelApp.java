@@ -40,6 +40,7 @@ public final class CamelApp implements AutoCloseable {
                 main.addOverrideProperty("camel.management.enabled", "true");
                 // Prometheus metrics at /observe/metrics (camel-micrometer-prometheus), with the release's own.
                 main.addOverrideProperty("camel.metrics.enabled", "true");
+                main.addOverrideProperty("stella.console.show-run", "true");
                 main.addOverrideProperty("camel.management.metricsEnabled", "true");
             }
             case SEND -> main.addOverrideProperty("camel.main.routes-collector-enabled", "false");

@@ -5,6 +5,7 @@ import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.exec.ExecJobBinding;
 import io.stellarelease.exec.ProcessTreeExecutor;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stellarelease.logging.LogFormat;
 import io.stellarelease.pipeline.ReleaseConsole;
 import io.stellarelease.pipeline.ReleaseMetrics;
 import io.stellarelease.pipeline.RunStore;
@@ -44,6 +45,10 @@ public class ReleaseBeans implements CamelConfiguration {
     @PropertyInject(value = "stella.exec.secret-suffixes", defaultValue = "_TOKEN,_SECRET,_PASSWORD,_API_KEY,_APIKEY")
     private String secretSuffixes;
 
+    /** Under serve, runs interleave: each console line then starts with its run's tag. */
+    @PropertyInject(value = "stella.console.show-run", defaultValue = "false")
+    private boolean showRun;
+
     private ReleaseConfig config;
     private ReleaseConsole console;
     private ProcessTreeExecutor executor;
@@ -60,7 +65,7 @@ public class ReleaseBeans implements CamelConfiguration {
 
     private synchronized ReleaseConsole console() {
         if (console == null) {
-            console = new ReleaseConsole(System.out);
+            console = new ReleaseConsole(System.out, showRun, LogFormat.current() == LogFormat.JSON);
         }
         return console;
     }

@@ -55,11 +55,11 @@ public class StageTracker extends EventNotifierSupport {
             String stage = stageName(sending.getEndpoint());
             if (stage != null && isFromPipelineRoute(exchange)) {
                 if (run.stage(stage).map(StageRecord::isEarlierAttempt).orElse(false)) {
-                    console.print("= " + stage + " " + run.stage(stage).get().getStatus().label() + " in an earlier attempt");
+                    console.doneEarlier(run, stage, run.stage(stage).get().getStatus().label());
                     return;
                 }
                 run.startStage(stage, Instant.now());
-                console.stageStarted(stage);
+                console.stageStarted(run, stage);
             }
         } else if (event instanceof CamelEvent.ExchangeSentEvent sent) {
             String stage = stageName(sent.getEndpoint());
@@ -82,7 +82,7 @@ public class StageTracker extends EventNotifierSupport {
         } else {
             record.finish(Status.DONE, null, now);
         }
-        console.stageFinished(record.getName(), record.getStatus().label(), Duration.ofMillis(record.getDurationMs()),
+        console.stageFinished(run, record.getName(), record.getStatus().label(), Duration.ofMillis(record.getDurationMs()),
                 record.getReason());
         metrics.stageFinished(record.getName(), record.getStatus().label(), Duration.ofMillis(record.getDurationMs()));
         runStore.save(run);

@@ -74,7 +74,7 @@ public class StepResults implements AggregationStrategy {
     public void record(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @Body StepResult step) {
         run.runningStage().ifPresent(stage -> {
             int done = stage.addStep(step);
-            console.stepFinished(stage.getName(), done, Math.max(done, stage.getPlannedSteps()), step.name(),
+            console.stepFinished(run, stage.getName(), done, Math.max(done, stage.getPlannedSteps()), step.name(),
                     step.status().label(), Duration.ofMillis(step.durationMs()));
         });
     }
