@@ -5,14 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
-for tool in git bash sha256sum tar unzip zip docker-registry skopeo; do
+# chromium and chromedriver: the dashboard tests drive Debian's headless Chromium with Selenium.
+for tool in git bash sha256sum tar unzip zip docker-registry skopeo chromium chromedriver; do
   command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
 done
 if [ ${#need[@]} -gt 0 ]; then
   echo "test.sh: installing missing tools: ${need[*]}"
   pkgs=()
   for tool in "${need[@]}"; do
-    case "$tool" in sha256sum) pkgs+=(coreutils) ;; *) pkgs+=("$tool") ;; esac
+    case "$tool" in sha256sum) pkgs+=(coreutils) ;; chromedriver) pkgs+=(chromium-driver) ;; *) pkgs+=("$tool") ;; esac
   done
   apt-get update -qq && apt-get install -y -qq "${pkgs[@]}"
 fi

@@ -38,6 +38,10 @@ public final class CamelApp implements AutoCloseable {
                 main.addOverrideProperty("camel.main.routes-include-pattern", "{{stella.service.routes}}");
                 main.addOverrideProperty("camel.server.enabled", "true");
                 main.addOverrideProperty("camel.management.enabled", "true");
+                // Prometheus metrics at /observe/metrics (camel-micrometer-prometheus), with the release's own.
+                main.addOverrideProperty("camel.metrics.enabled", "true");
+                main.addOverrideProperty("stella.console.show-run", "true");
+                main.addOverrideProperty("camel.management.metricsEnabled", "true");
             }
             case SEND -> main.addOverrideProperty("camel.main.routes-collector-enabled", "false");
             default -> { }

@@ -4,7 +4,10 @@ import io.stellarelease.config.ConfigLoader;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.exec.ExecJobBinding;
 import io.stellarelease.exec.ProcessTreeExecutor;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stellarelease.logging.LogFormat;
 import io.stellarelease.pipeline.ReleaseConsole;
+import io.stellarelease.pipeline.ReleaseMetrics;
 import io.stellarelease.pipeline.RunStore;
 import io.stellarelease.pipeline.StageTracker;
 import io.stellarelease.stages.Checksums;
@@ -42,11 +45,16 @@ public class ReleaseBeans implements CamelConfiguration {
     @PropertyInject(value = "stella.exec.secret-suffixes", defaultValue = "_TOKEN,_SECRET,_PASSWORD,_API_KEY,_APIKEY")
     private String secretSuffixes;
 
+    /** Under serve, runs interleave: each console line then starts with its run's tag. */
+    @PropertyInject(value = "stella.console.show-run", defaultValue = "false")
+    private boolean showRun;
+
     private ReleaseConfig config;
     private ReleaseConsole console;
     private ProcessTreeExecutor executor;
     private ModuleVersions moduleVersions;
     private StageTracker tracker;
+    private ReleaseMetrics metrics;
 
     private synchronized ReleaseConfig config() {
         if (config == null) {
@@ -57,7 +65,7 @@ public class ReleaseBeans implements CamelConfiguration {
 
     private synchronized ReleaseConsole console() {
         if (console == null) {
-            console = new ReleaseConsole(System.out);
+            console = new ReleaseConsole(System.out, showRun, LogFormat.current() == LogFormat.JSON);
         }
         return console;
     }
@@ -94,21 +102,34 @@ public class ReleaseBeans implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public StageTracker stageTracker() {
-        return tracker();
+    public StageTracker stageTracker(CamelContext context) {
+        return tracker(context);
     }
 
-    private synchronized StageTracker tracker() {
+    private synchronized StageTracker tracker(CamelContext context) {
         if (tracker == null) {
-            tracker = new StageTracker(console(), new RunStore());
+            tracker = new StageTracker(console(), new RunStore(), metrics(context));
         }
         return tracker;
+    }
+
+    /** On the registry Camel exports at /observe/metrics when metrics are enabled (serve), else a private one. */
+    private synchronized ReleaseMetrics metrics(CamelContext context) {
+        if (metrics == null) {
+            metrics = new ReleaseMetrics(() -> context.getRegistry().findSingleByType(MeterRegistry.class));
+        }
+        return metrics;
+    }
+
+    @BindToRegistry
+    public ReleaseMetrics releaseMetrics(CamelContext context) {
+        return metrics(context);
     }
 
     /** The stage tracker listens to the pipeline's sends; it is registered here so it is in place before any route runs. */
     @Override
     public void configure(CamelContext context) {
-        context.getManagementStrategy().addEventNotifier(tracker());
+        context.getManagementStrategy().addEventNotifier(tracker(context));
         context.getCamelContextExtension().setEventNotificationApplicable(true);
     }
 
@@ -123,8 +144,8 @@ public class ReleaseBeans implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public StepResults stepResults() {
-        return new StepResults(console());
+    public StepResults stepResults(CamelContext context) {
+        return new StepResults(console(), metrics(context));
     }
 
     @BindToRegistry

@@ -4,6 +4,7 @@ import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.dispatch.DispatchMessages;
 import io.stellarelease.exec.ProcessTreeExecutor;
 import io.stellarelease.intake.WebhookSignatures;
+import io.stellarelease.pipeline.PipelinePlan;
 import io.stellarelease.pipeline.RunStore;
 import io.stellarelease.service.Checkout;
 import io.stellarelease.service.DispatchIntake;
@@ -19,6 +20,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.health.HealthCheckRegistry;
 import io.stellarelease.service.ServiceHealth;
+import io.stellarelease.service.DispatchQueue;
+import io.stellarelease.service.WebhookDeliveries;
+import io.stellarelease.pipeline.ReleaseMetrics;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,7 +54,7 @@ public class ServiceBeans implements CamelConfiguration {
             ReleaseRunner runner = context.getRegistry().lookupByNameAndType("releaseRunner", ReleaseRunner.class);
             ProcessTreeExecutor executor = context.getRegistry().lookupByNameAndType("processTreeExecutor", ProcessTreeExecutor.class);
             manager = new RunManager(new RunRegistry(Path.of(stateDir)), runner, new Checkout(config, executor), new RunStore(),
-                    maxParallel, executor);
+                    maxParallel, executor, metrics(context));
         }
         return manager;
     }
@@ -67,26 +71,18 @@ public class ServiceBeans implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         context.addStartupListener((ctx, alreadyStarted) -> manager(ctx).start());
         context.getManagementStrategy().addEventNotifier(new ServiceShutdown(() -> manager(context).stop()));
+        DispatchQueue queue = new DispatchQueue(context);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         health.register(ServiceHealth.stateStore(Path.of(stateDir)));
-        health.register(ServiceHealth.queue(() -> queueProblem(context)));
+        health.register(ServiceHealth.queue(queue::problem));
+        context.getManagementStrategy().addEventNotifier(new WebhookDeliveries(() -> metrics(context)));
+        // Registered once Camel's Prometheus registry exists (it is created while the context starts).
+        context.addStartupListener((ctx, alreadyStarted) -> metrics(ctx).gauge("stella.dispatch.queue.depth",
+                "Dispatch messages waiting in the queue", queue.transport(), queue, DispatchQueue::depth));
     }
 
-    /** Null when the configured dispatch queue is usable: the directory is writable, or RabbitMQ answers. */
-    private String queueProblem(CamelContext context) {
-        String uri = context.resolvePropertyPlaceholders("{{stella.dispatch.uri}}");
-        if (uri.startsWith("spring-rabbitmq:")) {
-            var factory = context.getRegistry().lookupByNameAndType("rabbitConnectionFactory",
-                    org.springframework.amqp.rabbit.connection.ConnectionFactory.class);
-            try (var connection = factory.createConnection()) {
-                return connection.isOpen() ? null : "RabbitMQ connection is not open";
-            } catch (RuntimeException e) {
-                return "RabbitMQ is not reachable: " + e.getMessage();
-            }
-        }
-        Path dir = Path.of(context.resolvePropertyPlaceholders("{{stella.dispatch.dir}}"));
-        return java.nio.file.Files.isDirectory(dir) && java.nio.file.Files.isWritable(dir) ? null
-                : "dispatch directory " + dir + " is missing or not writable";
+    private static ReleaseMetrics metrics(CamelContext context) {
+        return context.getRegistry().lookupByNameAndType("releaseMetrics", ReleaseMetrics.class);
     }
 
     @BindToRegistry
@@ -112,7 +108,13 @@ public class ServiceBeans implements CamelConfiguration {
 
     @BindToRegistry
     public RunApi runApi(CamelContext context) {
-        return new RunApi(manager(context));
+        return new RunApi(manager(context), new PipelinePlan(context, ReleaseRunner.PIPELINE),
+                new io.stellarelease.rules.SuiteTagParser(context.getRegistry().findSingleByType(ReleaseConfig.class)));
+    }
+
+    @BindToRegistry
+    public io.stellarelease.service.DashboardAssets dashboardAssets() {
+        return new io.stellarelease.service.DashboardAssets();
     }
 
     @BindToRegistry

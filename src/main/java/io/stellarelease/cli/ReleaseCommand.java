@@ -3,6 +3,7 @@ package io.stellarelease.cli;
 import io.stellarelease.app.CamelApp;
 import io.stellarelease.app.ReleaseRunner;
 import io.stellarelease.config.ConfigException;
+import io.stellarelease.logging.LogFormat;
 import io.stellarelease.rules.ReleaseRuleException;
 import io.stellarelease.state.ReleaseRun;
 import picocli.CommandLine.Command;
@@ -37,15 +38,35 @@ public class ReleaseCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "The release configuration (default: config/release.yaml).")
     Path config;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "text (default; or the STELLA_LOG_FORMAT environment variable) or json: one JSON object per line on stdout.")
+    LogFormat logFormat;
+
     @Option(names = "--properties", paramLabel = "FILE", defaultValue = "config/application.properties",
             description = "Camel and service properties (default: ${DEFAULT-VALUE}).")
     Path properties;
 
     @Override
     public Integer call() throws Exception {
+        if (logFormat != null) {
+            logFormat.apply();
+        }
+        boolean json = LogFormat.current() == LogFormat.JSON;
         try (CamelApp app = CamelApp.start(properties, config)) {
             ReleaseRunner runner = app.releaseRunner();
             ReleaseRun run = runner.run(runner.request(tag, workspace, out, dryRun, skipTests));
+            if (json) {
+                // stdout carries only JSON lines: the outcome as an event; the summary is in summary.md.
+                var event = org.slf4j.LoggerFactory.getLogger("stella.release").atInfo()
+                        .addKeyValue("event", run.isSucceeded() ? "released" : "release-failed")
+                        .addKeyValue("run", run.getId()).addKeyValue("tag", tag);
+                if (run.isSucceeded()) {
+                    event.setMessage("released " + tag + " into " + run.releaseDir()).log();
+                    return 0;
+                }
+                event.addKeyValue("reason", run.getFailure()).setMessage("release " + tag + " failed").log();
+                return run.getSuite() == null && run.stage("validate").map(s -> s.getStatus().failed()).orElse(false) ? 3 : 1;
+            }
             if (run.getSummary() != null) {
                 System.out.println();
                 System.out.print(run.getSummary());

@@ -2,6 +2,7 @@ package io.stellarelease.cli;
 
 import io.stellarelease.app.CamelApp;
 import io.stellarelease.config.ConfigException;
+import io.stellarelease.logging.LogFormat;
 import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +30,10 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "The release configuration (default: config/release.yaml).")
     Path config;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "text (default; or the STELLA_LOG_FORMAT environment variable) or json: one JSON object per line on stdout.")
+    LogFormat logFormat;
+
     @Option(names = "--properties", paramLabel = "FILE", defaultValue = "config/application.properties",
             description = "Camel and service properties (default: ${DEFAULT-VALUE}).")
     Path properties;
@@ -38,6 +43,9 @@ public class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (logFormat != null) {
+            logFormat.apply();
+        }
         Map<String, String> overrides = new LinkedHashMap<>();
         if (port != null) {
             overrides.put("camel.server.port", port.toString());

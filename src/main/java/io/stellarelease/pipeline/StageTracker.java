@@ -21,10 +21,12 @@ import java.time.Instant;
 public class StageTracker extends EventNotifierSupport {
     private final ReleaseConsole console;
     private final RunStore runStore;
+    private final ReleaseMetrics metrics;
 
-    public StageTracker(ReleaseConsole console, RunStore runStore) {
+    public StageTracker(ReleaseConsole console, RunStore runStore, ReleaseMetrics metrics) {
         this.console = console;
         this.runStore = runStore;
+        this.metrics = metrics;
         setIgnoreCamelContextEvents(true);
         setIgnoreRouteEvents(true);
         setIgnoreServiceEvents(true);
@@ -53,11 +55,11 @@ public class StageTracker extends EventNotifierSupport {
             String stage = stageName(sending.getEndpoint());
             if (stage != null && isFromPipelineRoute(exchange)) {
                 if (run.stage(stage).map(StageRecord::isEarlierAttempt).orElse(false)) {
-                    console.print("= " + stage + " " + run.stage(stage).get().getStatus().label() + " in an earlier attempt");
+                    console.doneEarlier(run, stage, run.stage(stage).get().getStatus().label());
                     return;
                 }
                 run.startStage(stage, Instant.now());
-                console.stageStarted(stage);
+                console.stageStarted(run, stage);
             }
         } else if (event instanceof CamelEvent.ExchangeSentEvent sent) {
             String stage = stageName(sent.getEndpoint());
@@ -80,8 +82,9 @@ public class StageTracker extends EventNotifierSupport {
         } else {
             record.finish(Status.DONE, null, now);
         }
-        console.stageFinished(record.getName(), record.getStatus().label(), Duration.ofMillis(record.getDurationMs()),
+        console.stageFinished(run, record.getName(), record.getStatus().label(), Duration.ofMillis(record.getDurationMs()),
                 record.getReason());
+        metrics.stageFinished(record.getName(), record.getStatus().label(), Duration.ofMillis(record.getDurationMs()));
         runStore.save(run);
     }
 
@@ -113,8 +116,9 @@ public class StageTracker extends EventNotifierSupport {
         return stageName(endpoint.getEndpointUri());
     }
 
-    private static String stageName(String uri) {
-        if (!uri.startsWith("direct:")) {
+    /** The stage a {@code direct:} URI names, or null for any other endpoint. */
+    static String stageName(String uri) {
+        if (uri == null || !uri.startsWith("direct:")) {
             return null;
         }
         String name = uri.substring("direct:".length());

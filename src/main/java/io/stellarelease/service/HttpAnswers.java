@@ -23,7 +23,14 @@ public class HttpAnswers {
     public void write(Exchange exchange) {
         Object body = exchange.getMessage().getBody();
         HttpAnswer answer = body instanceof HttpAnswer a ? a : new HttpAnswer(200, body);
-        respond(exchange, answer.status(), answer.body());
+        if (answer.body() instanceof java.nio.file.Path file) {
+            // A file is streamed as it is, with the content type its answer chose.
+            exchange.getMessage().removeHeaders("*");
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
+            exchange.getMessage().setBody(file.toFile());
+        } else {
+            respond(exchange, answer.status(), answer.body());
+        }
         answer.headers().forEach(exchange.getMessage()::setHeader);
     }
 

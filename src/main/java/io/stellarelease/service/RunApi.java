@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.stellarelease.intake.HttpAnswerException;
+import io.stellarelease.pipeline.PipelinePlan;
 import io.stellarelease.pipeline.RunStore;
+import io.stellarelease.rules.SuiteTagParser;
+import io.stellarelease.rules.SuiteVersion;
 import io.stellarelease.state.ReleaseRun;
 import org.apache.camel.Exchange;
 
@@ -14,21 +17,27 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** The run API: {@code GET /api/v1/runs}, {@code /runs/{id}} and {@code /runs/{id}/logs/{step}}. */
+/** The run API: {@code GET /api/v1/runs}, {@code /runs/{id}}, {@code /runs/{id}/logs/{step}} and {@code /runs/{id}/files/...}. */
 public class RunApi {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}"); // never "..": no way out of logs/
     private static final int MAX_LOG_CHUNK = 1024 * 1024;
 
     private final RunManager manager;
+    private final PipelinePlan plan;
+    private final SuiteTagParser tags;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    public RunApi(RunManager manager) {
+    public RunApi(RunManager manager, PipelinePlan plan, SuiteTagParser tags) {
         this.manager = manager;
+        this.plan = plan;
+        this.tags = tags;
     }
 
     public HttpAnswer list(Exchange exchange) {
@@ -39,7 +48,27 @@ public class RunApi {
         } catch (IllegalArgumentException e) {
             throw new HttpAnswerException(400, e.getMessage());
         }
-        return new HttpAnswer(200, Map.of("runs", manager.registry().list(filter)));
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (RunRecord run : manager.registry().list(filter)) {
+            runs.add(listed(run));
+        }
+        return new HttpAnswer(200, Map.of("runs", runs));
+    }
+
+    /** A run as listed: its record, plus the channel and hotfix flag its tag says (null for a tag the rules no longer accept). */
+    private Map<String, Object> listed(RunRecord run) {
+        Map<String, Object> entry = json.convertValue(run, new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { });
+        SuiteVersion suite = null;
+        if (SuiteTagParser.isSuiteTag(run.tag())) {
+            try {
+                suite = tags.parse(run.tag());
+            } catch (RuntimeException e) {
+                suite = null; // the rules changed since this run was accepted
+            }
+        }
+        entry.put("channel", suite == null ? null : suite.channel());
+        entry.put("hotfix", suite != null && suite.isHotfix());
+        return entry;
     }
 
     public HttpAnswer get(Exchange exchange) {
@@ -60,7 +89,24 @@ public class RunApi {
             }
         }
         body.put("logs", logs);
+        // The stages the pipeline route lists, in order: those not started yet are waiting.
+        body.put("plannedStages", plan.stages());
+        body.put("files", ReleaseFiles.list(run.id(), run.releaseDir() == null ? null : Path.of(run.releaseDir())));
         return new HttpAnswer(200, body);
+    }
+
+    /** A file of the run's release directory: {@code /api/v1/runs/{id}/files/<path>} (e.g. {@code nuget/x.nupkg}). */
+    public HttpAnswer file(Exchange exchange) {
+        RunRecord run = run(exchange);
+        if (run.releaseDir() == null) {
+            throw new HttpAnswerException(404, "run " + run.id() + " has not started a release yet");
+        }
+        String uri = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
+        String prefix = "/api/v1/runs/" + run.id() + "/files/";
+        int at = uri == null ? -1 : uri.indexOf(prefix);
+        String relative = at < 0 ? null : uri.substring(at + prefix.length());
+        Path file = ReleaseFiles.resolve(Path.of(run.releaseDir()), relative);
+        return new HttpAnswer(200, file, ReleaseFiles.headers(file));
     }
 
     /** A step's log as it is now; {@code ?offset=N} returns only what came after byte N (for following a running step). */

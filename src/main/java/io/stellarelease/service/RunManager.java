@@ -2,6 +2,7 @@ package io.stellarelease.service;
 
 import io.stellarelease.app.ReleaseRunner;
 import io.stellarelease.exec.ProcessTreeExecutor;
+import io.stellarelease.pipeline.ReleaseMetrics;
 import io.stellarelease.pipeline.RunStore;
 import io.stellarelease.state.ReleaseRequest;
 import io.stellarelease.state.ReleaseRun;
@@ -38,10 +39,12 @@ public class RunManager extends ServiceSupport {
     private volatile boolean stopping;
 
     private final ProcessTreeExecutor executor;
+    private final ReleaseMetrics metrics;
 
     public RunManager(RunRegistry registry, ReleaseRunner runner, Checkout checkout, RunStore store, int maxParallel,
-                      ProcessTreeExecutor executor) {
+                      ProcessTreeExecutor executor, ReleaseMetrics metrics) {
         this.executor = executor;
+        this.metrics = metrics;
         this.registry = registry;
         this.runner = runner;
         this.checkout = checkout;
@@ -121,6 +124,8 @@ public class RunManager extends ServiceSupport {
             return;
         }
         run = registry.update(id, r -> r.withState(RunState.RUNNING, Instant.now(), null));
+        metrics.runStarted(run.kind());
+        RunState outcome = RunState.FAILED;
         try {
             Path workspace = checkout.needed(run) ? checkout.checkout(run, registry.runDir(id)) : null;
             ReleaseRequest request = runner.request(run.tag(), workspace, null, run.dryRun(), run.skipTests());
@@ -134,18 +139,22 @@ public class RunManager extends ServiceSupport {
             live.put(id, release);
             runner.execute(release);
             if (release.isSucceeded()) {
+                outcome = RunState.SUCCEEDED;
                 registry.update(id, r -> r.withState(RunState.SUCCEEDED, Instant.now(), null));
             } else if (stopping) {
+                outcome = RunState.INTERRUPTED;
                 registry.update(id, r -> r.withState(RunState.INTERRUPTED, Instant.now(), "the service stopped: " + release.getFailure()));
             } else {
                 registry.update(id, r -> r.withState(RunState.FAILED, Instant.now(), release.getFailure()));
             }
         } catch (RuntimeException e) {
             RunState state = stopping ? RunState.INTERRUPTED : RunState.FAILED;
+            outcome = state;
             registry.update(id, r -> r.withState(state, Instant.now(), e.getMessage()));
             LOG.warn("run {} ({}) {}: {}", id, run.tag(), state.label(), e.getMessage());
         } finally {
             live.remove(id);
+            metrics.runFinished(run.kind(), outcome.label());
         }
     }
 }

@@ -39,13 +39,14 @@ public class ContainerImages {
         List<StepResult> builds = run.doneSteps(ExecPlanner.BUILD_MODULES).stream()
                 .filter(b -> config.module(b.name()).map(ReleaseConfig.Module::image).orElse(false))
                 .toList();
-        run.runningStage().ifPresent(stage -> stage.plan(builds.size()));
+        run.runningStage().ifPresent(stage -> stage.plan(builds.stream().map(StepResult::name).toList()));
         return builds;
     }
 
     public StepResult build(@Body StepResult moduleBuild, @ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
         Instant started = Instant.now();
         String module = moduleBuild.name();
+        run.runningStage().ifPresent(stage -> stage.stepStarted(module, started));
         String lower = module.toLowerCase(java.util.Locale.ROOT);
         SuiteVersion suite = run.suite();
         String repository = config.containers().repository().replace("{module}", lower);

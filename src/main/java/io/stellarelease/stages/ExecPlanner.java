@@ -95,7 +95,7 @@ public class ExecPlanner {
     }
 
     private static List<ExecJob> planned(ReleaseRun run, List<ExecJob> jobs) {
-        run.runningStage().ifPresent(stage -> stage.plan(jobs.size()));
+        run.runningStage().ifPresent(stage -> stage.plan(jobs.stream().map(ExecJob::name).toList()));
         return jobs;
     }
 }

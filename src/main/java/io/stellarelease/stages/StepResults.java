@@ -4,6 +4,7 @@ import io.stellarelease.exec.ExecJob;
 import io.stellarelease.exec.JobExecCommand;
 import io.stellarelease.exec.JobExecResult;
 import io.stellarelease.pipeline.ReleaseConsole;
+import io.stellarelease.pipeline.ReleaseMetrics;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.StageRecord;
 import io.stellarelease.state.Status;
@@ -32,9 +33,16 @@ public class StepResults implements AggregationStrategy {
     private static final int LOG_TAIL_LINES = 20;
 
     private final ReleaseConsole console;
+    private final ReleaseMetrics metrics;
 
-    public StepResults(ReleaseConsole console) {
+    public StepResults(ReleaseConsole console, ReleaseMetrics metrics) {
         this.console = console;
+        this.metrics = metrics;
+    }
+
+    /** Marks the job's step as running in its stage, so readers of the run state see it before it ends. */
+    public void started(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @Body ExecJob job) {
+        run.runningStage().ifPresent(stage -> stage.stepStarted(job.name(), Instant.now()));
     }
 
     /** The step result of one exec call: done when it exited 0, failed or timed out otherwise. */
@@ -47,6 +55,7 @@ public class StepResults implements AggregationStrategy {
             default -> null;
         };
         long ms = Duration.between(result.startedAt(), result.finishedAt()).toMillis();
+        metrics.execFinished(job.stage(), status.label(), Duration.ofMillis(ms));
         return new StepResult(job.stage(), job.name(), status, result.getExitValue(), result.startedAt(),
                 result.finishedAt(), ms, run.releaseDir().relativize(job.log()).toString(), List.of(), Map.of(), message);
     }
@@ -65,7 +74,7 @@ public class StepResults implements AggregationStrategy {
     public void record(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @Body StepResult step) {
         run.runningStage().ifPresent(stage -> {
             int done = stage.addStep(step);
-            console.stepFinished(stage.getName(), done, Math.max(done, stage.getPlannedSteps()), step.name(),
+            console.stepFinished(run, stage.getName(), done, Math.max(done, stage.getPlannedSteps()), step.name(),
                     step.status().label(), Duration.ofMillis(step.durationMs()));
         });
     }

@@ -16,6 +16,8 @@ public final class StageRecord {
     private volatile String skipReason;
     private volatile int plannedSteps;
     private final List<StepResult> steps = new ArrayList<>();
+    private volatile List<String> plannedStepNames = List.of();
+    private final java.util.Map<String, Instant> runningSteps = new java.util.TreeMap<>();
     private volatile boolean earlierAttempt;
 
     public StageRecord(String name, Instant startedAt) {
@@ -72,9 +74,30 @@ public final class StageRecord {
         this.plannedSteps = count;
     }
 
+    /** The steps this stage will run, by name, so a reader can show the ones not started yet. */
+    public void plan(List<String> names) {
+        this.plannedStepNames = List.copyOf(names);
+        this.plannedSteps = names.size();
+    }
+
+    public List<String> getPlannedStepNames() {
+        return plannedStepNames;
+    }
+
+    /** A step began; it stays listed as running until {@link #addStep} records how it ended. */
+    public synchronized void stepStarted(String step, Instant at) {
+        runningSteps.put(step, at);
+    }
+
+    /** The steps running now, by name, with when they started. */
+    public synchronized java.util.Map<String, Instant> getRunningSteps() {
+        return new java.util.TreeMap<>(runningSteps);
+    }
+
     /** Adds a finished step and returns how many have finished, for the progress counter. */
     public synchronized int addStep(StepResult step) {
         steps.add(step);
+        runningSteps.remove(step.name());
         return steps.size();
     }
 
