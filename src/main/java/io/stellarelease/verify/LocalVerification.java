@@ -88,12 +88,13 @@ public final class LocalVerification {
                 } else {
                     String actual = Files2.sha256(target);
                     report.expect(actual.equals(m.group(1)), file + ": sha256 matches " + sumsName,
-                            "sha256 is " + actual + ", " + sumsName + " says " + m.group(1));
+                            file + ": sha256 is " + actual + ", " + sumsName + " says " + m.group(1));
                 }
             }
         }
         String manifestName = release.manifestFile().getFileName().toString();
-        report.expect(sums.containsKey(manifestName), manifestName + ": listed in " + sumsName, "not listed");
+        report.expect(sums.containsKey(manifestName), manifestName + ": listed in " + sumsName,
+                manifestName + ": not listed in " + sumsName);
         for (JsonNode artifact : artifacts(release.manifest())) {
             String file = artifact.path("file").asText();
             Path target = inside(dir, file);
@@ -104,10 +105,10 @@ public final class LocalVerification {
             String actual = Files2.sha256(target);
             long size = Files.size(target);
             report.expect(actual.equals(artifact.path("sha256").asText()) && size == artifact.path("size").asLong(),
-                    file + ": sha256 and size match the manifest", "sha256 " + actual + " size " + size
+                    file + ": sha256 and size match the manifest", file + ": sha256 " + actual + " size " + size
                             + ", the manifest says " + artifact.path("sha256").asText() + " size " + artifact.path("size").asLong());
-            report.expect(actual.equals(sums.get(file)), file + ": listed in " + sumsName,
-                    sums.containsKey(file) ? "listed with another sha256" : "not listed");
+            report.expect(actual.equals(sums.get(file)), file + ": listed in " + sumsName + " with its sha256",
+                    file + (sums.containsKey(file) ? ": listed in " + sumsName + " with another sha256" : ": not listed in " + sumsName));
         }
         return report;
     }

@@ -50,7 +50,7 @@ public final class RemoteVerification {
                 if (targets.nugetOnGitea()) {
                     attempt(report, "NuGet " + id + " " + version, () -> report.expect(
                             gitea.packageExists(targets.owner(), "nuget", id, version),
-                            "NuGet " + id + " " + version + ": listed by Gitea", "not found"));
+                            "NuGet " + id + " " + version + ": listed by Gitea", "NuGet " + id + " " + version + ": not found on Gitea"));
                 } else {
                     report.ok("NuGet " + id + " " + version + ": not checked (the feed is not Gitea's package registry)");
                 }
@@ -63,7 +63,7 @@ public final class RemoteVerification {
             if (targets.helmToGitea()) {
                 attempt(report, "Helm " + chart + " " + version, () -> report.expect(
                         gitea.packageExists(targets.owner(), "helm", chart, version),
-                        "Helm " + chart + " " + version + ": listed by Gitea", "not found"));
+                        "Helm " + chart + " " + version + ": listed by Gitea", "Helm " + chart + " " + version + ": not found on Gitea"));
             }
             if (helm.path("oci").isObject()) {
                 tag(helm.path("oci"), version, report);
@@ -99,7 +99,7 @@ public final class RemoteVerification {
                     ? targets.registryCredentials() : null;
             Optional<String> digest = new OciPusher(targets.retry()).resolve(registry, path, tag, credentials);
             report.expect(digest.map(expected::equals).orElse(false), what + ": resolves to " + expected,
-                    digest.map(d -> "resolves to " + d).orElse("tag not found"));
+                    what + ": " + digest.map(d -> "resolves to " + d + ", the manifest says " + expected).orElse("tag not found"));
         });
     }
 
@@ -120,8 +120,8 @@ public final class RemoteVerification {
                 List<GtAsset> same = assets.getOrDefault(name, List.of());
                 report.expect(same.size() == 1 && same.get(0).size() == size,
                         "release asset " + name + ": listed once, " + size + " bytes",
-                        same.isEmpty() ? "not listed" : "listed " + same.size() + " time(s), sizes "
-                                + same.stream().map(a -> String.valueOf(a.size())).collect(Collectors.joining(", ")));
+                        "release asset " + name + ": " + (same.isEmpty() ? "not listed" : "listed " + same.size() + " time(s), sizes "
+                                + same.stream().map(a -> String.valueOf(a.size())).collect(Collectors.joining(", "))));
             }
         });
     }

@@ -16,12 +16,12 @@ public final class VerifyReport {
         problems.add(what);
     }
 
-    /** Records {@code what} as checked when {@code holds}, as a problem ({@code what}: {@code why}) otherwise. */
-    public void expect(boolean holds, String what, String why) {
+    /** Records {@code ok} as checked when {@code holds}, {@code problem} otherwise. */
+    public void expect(boolean holds, String ok, String problem) {
         if (holds) {
-            ok(what);
+            ok(ok);
         } else {
-            problem(what + ": " + why);
+            problem(problem);
         }
     }
 
