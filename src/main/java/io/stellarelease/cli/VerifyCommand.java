@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         description = {"Checks a release: every file in SHA256SUMS and every artifact of the manifest matches its sha256",
                 "(and size); with --remote also that each image tag resolves to the manifest's digest, the Gitea release",
                 "lists every asset once at its size, and the packages exist. Sends GET requests only."},
-        footer = {"", "Exit codes: 0 verified; 1 a check failed; 2 bad usage, configuration, or no release at the path."})
+        footer = {"", "Exit codes: 0 verified; 1 a check failed; 2 bad usage, configuration, a missing credential, or no release at the path."})
 public class VerifyCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "<dir or manifest>", description = "A release directory (out/2026.04) or its suite-<version>.yaml.")
@@ -57,6 +57,10 @@ public class VerifyCommand implements Callable<Integer> {
             return 0;
         } catch (ConfigException e) {
             System.err.println("configuration error: " + e.getMessage());
+            return 2;
+        } catch (IllegalStateException e) {
+            // A credential --remote needs is not available (the message names its variable or file).
+            System.err.println("verify: " + e.getMessage());
             return 2;
         } catch (IOException e) {
             System.err.println("verify: " + e.getMessage());
