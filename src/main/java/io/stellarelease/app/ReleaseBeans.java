@@ -10,6 +10,12 @@ import io.stellarelease.pipeline.ReleaseConsole;
 import io.stellarelease.pipeline.ReleaseMetrics;
 import io.stellarelease.pipeline.RunStore;
 import io.stellarelease.pipeline.StageTracker;
+import io.stellarelease.publishing.ContainerPushing;
+import io.stellarelease.publishing.GiteaRelease;
+import io.stellarelease.publishing.HelmPublishing;
+import io.stellarelease.publishing.NuGetPublishing;
+import io.stellarelease.publishing.PublishTargets;
+import io.stellarelease.publishing.PublishedCheck;
 import io.stellarelease.stages.Checksums;
 import io.stellarelease.stages.CliArchives;
 import io.stellarelease.stages.ContainerImages;
@@ -19,7 +25,6 @@ import io.stellarelease.stages.HelmChart;
 import io.stellarelease.stages.ModuleArtifacts;
 import io.stellarelease.stages.ModuleVersions;
 import io.stellarelease.stages.ReleaseManifest;
-import io.stellarelease.stages.ReleasePlan;
 import io.stellarelease.stages.ReleaseSummary;
 import io.stellarelease.stages.ReleaseValidator;
 import io.stellarelease.stages.StepResults;
@@ -55,6 +60,7 @@ public class ReleaseBeans implements CamelConfiguration {
     private ModuleVersions moduleVersions;
     private StageTracker tracker;
     private ReleaseMetrics metrics;
+    private PublishTargets targets;
 
     private synchronized ReleaseConfig config() {
         if (config == null) {
@@ -189,13 +195,40 @@ public class ReleaseBeans implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public ReleasePlan releasePlan() {
-        return new ReleasePlan(config());
+    public ReleaseSummary releaseSummary() {
+        return new ReleaseSummary();
+    }
+
+    private synchronized PublishTargets targets() {
+        if (targets == null) {
+            targets = new PublishTargets(config());
+        }
+        return targets;
     }
 
     @BindToRegistry
-    public ReleaseSummary releaseSummary() {
-        return new ReleaseSummary();
+    public NuGetPublishing nugetPublishing() {
+        return new NuGetPublishing(targets());
+    }
+
+    @BindToRegistry
+    public ContainerPushing containerPushing() {
+        return new ContainerPushing(targets());
+    }
+
+    @BindToRegistry
+    public HelmPublishing helmPublishing() {
+        return new HelmPublishing(targets());
+    }
+
+    @BindToRegistry
+    public GiteaRelease giteaRelease() {
+        return new GiteaRelease(targets(), new ReleaseSummary());
+    }
+
+    @BindToRegistry
+    public PublishedCheck publishedCheck() {
+        return new PublishedCheck(targets());
     }
 
     @BindToRegistry

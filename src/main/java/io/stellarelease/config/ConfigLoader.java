@@ -40,7 +40,9 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);
         }
+        config = withPublishDefaults(config);
         check(file, config);
+        PublishChecks.check(file, config);
         return config;
     }
 
@@ -84,12 +86,29 @@ public final class ConfigLoader {
         require(file, c.checkout().timeout() != null, "checkout.timeout is required");
     }
 
-    private static void requireCommand(Path file, String where, List<String> command) {
+    /** A missing publish section publishes nothing; missing parts of it take the defaults of RELEASE_RULES.md. */
+    private static ReleaseConfig withPublishDefaults(ReleaseConfig c) {
+        ReleaseConfig.Publish p = c.publish();
+        ReleaseConfig.Publish filled = p == null
+                ? new ReleaseConfig.Publish(new ReleaseConfig.Release(false, "replace"), null, null,
+                        new ReleaseConfig.HelmTargets(false, null), PublishChecks.DEFAULT_RETRY)
+                : new ReleaseConfig.Publish(
+                        p.release() == null ? new ReleaseConfig.Release(true, "replace")
+                                : new ReleaseConfig.Release(p.release().enabled(),
+                                        p.release().onDifferentAsset() == null ? "replace" : p.release().onDifferentAsset()),
+                        p.nuget(), p.registry(),
+                        p.helm() == null ? new ReleaseConfig.HelmTargets(true, null) : p.helm(),
+                        p.retry() == null ? PublishChecks.DEFAULT_RETRY : p.retry());
+        return new ReleaseConfig(c.workspace(), c.output(), c.parallelism(), c.rules(), c.codenames(), c.channels(),
+                c.testGate(), c.modules(), c.containers(), c.cli(), c.helm(), c.gitea(), filled, c.checkout());
+    }
+
+    static void requireCommand(Path file, String where, List<String> command) {
         require(file, command != null && !command.isEmpty() && command.stream().noneMatch(a -> a == null || a.isEmpty()),
                 where + ": command must be a non-empty list of arguments");
     }
 
-    private static void require(Path file, boolean ok, String message) {
+    static void require(Path file, boolean ok, String message) {
         if (!ok) {
             throw new ConfigException(file + ": " + message);
         }

@@ -28,6 +28,7 @@ public record ReleaseConfig(
         Cli cli,
         Helm helm,
         Gitea gitea,
+        Publish publish,
         Checkout checkout) {
 
     public record Rules(List<String> suiteMonths, String changelog, String checklist,
@@ -62,7 +63,48 @@ public record ReleaseConfig(
 
     public record Checkout(String mirror, List<String> command, String protocols, Duration timeout, String workspace) { }
 
-    public record Gitea(String url, String owner, String repo, String title, boolean draft) { }
+    /** The Gitea instance: its URL, the repository releases go to, and where its access token comes from. */
+    public record Gitea(String url, String owner, String repo, String title, boolean draft, SecretRef token) { }
+
+    /**
+     * Where a secret comes from: an environment variable or a file (its content, trailing newline removed).
+     * Never the secret itself, so release.yaml can be committed.
+     */
+    public record SecretRef(String env, String file) {
+        @Override
+        public String toString() {
+            return env != null ? "environment variable " + env : "file " + file;
+        }
+    }
+
+    /** The publishing targets; a target that is null (or disabled) is skipped by its stage. */
+    public record Publish(Release release, NuGet nuget, Registry registry, HelmTargets helm, Retry retry) { }
+
+    /** The Gitea release and its assets; {@code onDifferentAsset}: replace | fail. */
+    public record Release(Boolean enabled, String onDifferentAsset) {
+        public boolean on() {
+            return !Boolean.FALSE.equals(enabled);
+        }
+    }
+
+    /** A NuGet feed: push URL ({gitea}, {owner} filled in) and its API key (null: the Gitea token). */
+    public record NuGet(String pushUrl, SecretRef apiKey) { }
+
+    /**
+     * The OCI registry images are pushed to: base URL, repository path template ({owner}, {module}), credentials
+     * (username null: anonymous; password null: the Gitea token), and whether plain http is allowed (loopback only).
+     */
+    public record Registry(String url, String repository, String username, SecretRef password, boolean plainHttp) { }
+
+    /** Helm chart targets: Gitea's Helm endpoint, and/or a registry repository prefix for the chart as OCI artifact. */
+    public record HelmTargets(Boolean gitea, String oci) {
+        public boolean toGitea() {
+            return !Boolean.FALSE.equals(gitea);
+        }
+    }
+
+    /** Retries of transient failures (connection errors, 5xx, 429): attempts, exponential backoff, total time. */
+    public record Retry(int attempts, Duration initialBackoff, Duration maxBackoff, Duration maxTotal) { }
 
     /** The codename registered for a suite version ({@code 2026.04}), if any. */
     public Optional<String> codenameFor(String suiteVersion) {

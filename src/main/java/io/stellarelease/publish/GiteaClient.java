@@ -172,6 +172,17 @@ public final class GiteaClient implements GtReleasesApi, GtPackagesApi {
         return packageResult(response, chartTgz);
     }
 
+    /** {@code GET /api/v1/packages/{owner}/{type}/{name}/{version}}: whether Gitea lists the package version. */
+    public boolean packageExists(String owner, String type, String name, String version) {
+        URI uri = api("/packages/" + segment(owner) + "/" + segment(type) + "/" + segment(name) + "/" + segment(version));
+        HttpResponse<byte[]> response = send(request(uri).GET().build(), null);
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        expect(response, 200);
+        return true;
+    }
+
     private GtPackageResult packageResult(HttpResponse<byte[]> response, Path file) {
         String name = file.getFileName().toString();
         if (response.statusCode() == 409) {

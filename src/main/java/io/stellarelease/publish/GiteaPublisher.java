@@ -42,6 +42,16 @@ public final class GiteaPublisher {
     private final String owner;
     private final String repo;
     private final boolean dryRun;
+    private boolean readsInDryRun = true;
+
+    /**
+     * A dry run that sends no request at all, not even reads: it plans the release as if nothing were published
+     * yet (offline, without credentials). The pipeline's dry run works this way.
+     */
+    public GiteaPublisher offlineDryRun() {
+        this.readsInDryRun = false;
+        return this;
+    }
 
     public GiteaPublisher(GiteaClient client, String owner, String repo) {
         this(client, owner, repo, client.dryRun());
@@ -61,7 +71,7 @@ public final class GiteaPublisher {
         GtRelease release;
         try {
             // A dry run reads what is there (reads are sent) so that its plan skips what a real run would skip.
-            Optional<GtRelease> found = dryRun ? api.getReleaseByTag(owner, repo, tag) : Optional.empty();
+            Optional<GtRelease> found = dryRun && readsInDryRun ? api.getReleaseByTag(owner, repo, tag) : Optional.empty();
             if (found.isPresent()) {
                 created = false;
                 release = found.get();

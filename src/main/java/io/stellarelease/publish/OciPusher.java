@@ -113,6 +113,41 @@ public final class OciPusher {
         }
     }
 
+    /**
+     * The write requests a push of {@code ociTar} sends to a registry that has none of its blobs, without sending
+     * anything: one upload per blob, one manifest PUT per tag. What a dry run lists.
+     */
+    public List<GtPlannedRequest> plan(Path ociTar, String repositoryPath) throws IOException {
+        List<GtPlannedRequest> planned = new ArrayList<>();
+        try (OciLayout layout = OciLayout.unpack(ociTar)) {
+            Set<String> done = new LinkedHashSet<>();
+            for (OciLayout.TaggedManifest tagged : layout.tags()) {
+                for (String digest : layout.blobsOf(tagged.digest())) {
+                    if (done.add(digest)) {
+                        planned.add(new GtPlannedRequest("PUT", "/v2/" + repositoryPath + "/blobs/uploads/?digest=" + digest,
+                                "blob " + digest + " (" + Files.size(layout.blob(digest)) + " bytes), unless the registry has it"));
+                    }
+                }
+            }
+            for (OciLayout.TaggedManifest tagged : layout.tags()) {
+                planned.add(new GtPlannedRequest("PUT", "/v2/" + repositoryPath + "/manifests/" + tagged.tag(),
+                        "manifest " + tagged.digest()));
+            }
+        }
+        return planned;
+    }
+
+    /**
+     * The digest a tag resolves to in the registry: the sha256 of the manifest it serves (checked against its
+     * Docker-Content-Digest header when present). Empty when the tag is not there.
+     */
+    public Optional<String> resolve(String registryBaseUrl, String repositoryPath, String tag, RegistryCredentials credentials)
+            throws IOException, InterruptedException {
+        String base = registryBaseUrl.endsWith("/") ? registryBaseUrl.substring(0, registryBaseUrl.length() - 1) : registryBaseUrl;
+        Session session = new Session(URI.create(base), repositoryPath, credentials);
+        return session.manifestDigest(tag);
+    }
+
     /** The descriptor's media type; the manifest's own when the index omits it. */
     private String mediaType(OciLayout.TaggedManifest tagged, byte[] manifest) throws IOException {
         if (!tagged.mediaType().isEmpty()) {
@@ -169,6 +204,28 @@ public final class OciPusher {
                 throw failure(response);
             }
             LOG.debug("uploaded blob {} ({} bytes)", digest, Files.size(file));
+        }
+
+        Optional<String> manifestDigest(String tag) throws IOException, InterruptedException {
+            URI uri = uri("/v2/" + name + "/manifests/" + tag);
+            HttpResponse<byte[]> response = send(auth -> request(uri, auth)
+                    .header("Accept", String.join(", ", "application/vnd.oci.image.manifest.v1+json",
+                            "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.v2+json",
+                            "application/vnd.docker.distribution.manifest.list.v2+json"))
+                    .GET().build(), null);
+            if (response.statusCode() == 404) {
+                return Optional.empty();
+            }
+            if (response.statusCode() != 200) {
+                throw failure(response);
+            }
+            String digest = sha256(response.body());
+            Optional<String> header = response.headers().firstValue("Docker-Content-Digest");
+            if (header.isPresent() && !header.get().equals(digest)) {
+                throw new OciPushException(RetryingHttp.describe(response.request()) + ": the registry says "
+                        + header.get() + " but the manifest it served hashes to " + digest, 200, null);
+            }
+            return Optional.of(digest);
         }
 
         String putManifest(String tag, String mediaType, byte[] manifest) throws IOException, InterruptedException {

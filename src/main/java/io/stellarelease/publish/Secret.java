@@ -27,6 +27,20 @@ public final class Secret {
         return new Secret(value.strip());
     }
 
+    /** The secret in a file (a mounted secret), trailing whitespace removed; fails naming the file, never the content. */
+    public static Secret fromFile(java.nio.file.Path file) {
+        String value;
+        try {
+            value = java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("secret file " + file + " cannot be read: " + e.getClass().getSimpleName());
+        }
+        if (value.isBlank()) {
+            throw new IllegalStateException("secret file " + file + " is empty");
+        }
+        return new Secret(value.strip());
+    }
+
     public String reveal() {
         return value;
     }

@@ -29,6 +29,9 @@ import java.util.Optional;
 /** Writes the release manifest {@code suite-{version}.yaml} from what the stages recorded (schema in the README). */
 public class ReleaseManifest {
     public static final String SCHEMA = "stella-release/v1";
+    // The publishing stages whose answers the manifest records (named here: stages must not depend on publishing).
+    private static final String PUSH_CONTAINERS = "push-containers";
+    private static final String PUBLISH_HELM = "publish-helm";
 
     private final ReleaseConfig config;
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory()
@@ -84,6 +87,13 @@ public class ReleaseManifest {
             h.put("version", step.details().get("version"));
             h.put("appVersion", step.details().get("appVersion"));
             putArtifact(h, step.artifacts());
+            stepOf(run, PUBLISH_HELM, "oci").ifPresent(oci -> {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("repository", oci.details().get("repository"));
+                o.put("registry", oci.details().get("registry"));
+                o.put("digest", oci.details().get("digest"));
+                h.put("oci", o);
+            });
             return h;
         }).orElse(null));
         m.put("tests", tests(run));
@@ -115,10 +125,14 @@ public class ReleaseManifest {
             putArtifact(nuget, build.artifacts());
             mod.put("nuget", nuget);
             imageOf(run, build.name()).ifPresent(image -> {
+                // Pushed: where to, and the digest the registry answered. Otherwise the repository it was built for.
+                Optional<StepResult> pushed = stepOf(run, PUSH_CONTAINERS, build.name());
+                StepResult source = pushed.orElse(image);
                 Map<String, Object> i = new LinkedHashMap<>();
-                i.put("repository", image.details().get("repository"));
-                i.put("tags", Arrays.asList(image.details().get("tags").split(",")));
-                i.put("digest", image.details().get("digest"));
+                i.put("repository", source.details().get("repository"));
+                pushed.ifPresent(p -> i.put("registry", p.details().get("registry")));
+                i.put("tags", Arrays.asList(source.details().get("tags").split(",")));
+                i.put("digest", source.details().get("digest"));
                 putArtifact(i, image.artifacts());
                 mod.put("image", i);
             });
@@ -136,7 +150,11 @@ public class ReleaseManifest {
     }
 
     private static Optional<StepResult> imageOf(ReleaseRun run, String module) {
-        return run.doneSteps(ContainerImages.STAGE).stream().filter(s -> s.name().equals(module)).findFirst();
+        return stepOf(run, ContainerImages.STAGE, module);
+    }
+
+    private static Optional<StepResult> stepOf(ReleaseRun run, String stage, String name) {
+        return run.doneSteps(stage).stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
     private static Map<String, Object> tests(ReleaseRun run) {

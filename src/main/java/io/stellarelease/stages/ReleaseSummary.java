@@ -92,6 +92,20 @@ public class ReleaseSummary {
         return md.toString();
     }
 
+    /** The table of the stages that finished so far: what a release body shows of the run. */
+    public String stagesTable(ReleaseRun run) {
+        StringBuilder md = new StringBuilder("| stage | status | duration | note |\n|---|---|---|---|\n");
+        for (StageRecord stage : run.getStages()) {
+            if (stage.getFinishedAt() == null) {
+                continue;
+            }
+            md.append("| ").append(stage.getName()).append(" | ").append(stage.getStatus().label()).append(" | ")
+                    .append(ReleaseConsole.format(Duration.ofMillis(stage.getDurationMs()))).append(" | ")
+                    .append(cell(firstLine(stage.getReason()))).append(" |\n");
+        }
+        return md.toString();
+    }
+
     private static String firstLine(String text) {
         if (text == null) {
             return "";

@@ -40,6 +40,7 @@ final class Fixtures {
     static Path config(Path file, Consumer<ObjectNode> edit) {
         try {
             ObjectNode config = (ObjectNode) YAML.readTree(REPO_ROOT.resolve("config/release.yaml").toFile());
+            noPublishing(config);
             edit.accept(config);
             Files.createDirectories(file.getParent());
             YAML.writeValue(file.toFile(), config);
@@ -47,6 +48,18 @@ final class Fixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Turns every publishing target off: tests run offline, and those that publish point the targets at the Gitea
+     * stand-in and a local registry themselves.
+     */
+    static void noPublishing(ObjectNode config) {
+        ObjectNode publish = (ObjectNode) config.get("publish");
+        ((ObjectNode) publish.get("release")).put("enabled", false);
+        publish.putNull("nuget");
+        publish.putNull("registry");
+        ((ObjectNode) publish.get("helm")).put("gitea", false).putNull("oci");
     }
 
     /** Puts {@code env NAME=VALUE ...} in front of a configured command: how a test hook reaches a build. */

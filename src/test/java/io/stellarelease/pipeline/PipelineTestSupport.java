@@ -68,7 +68,11 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
     }
 
     protected ReleaseRun release(String tag, boolean skipTests) {
+        return release(tag, skipTests, false);
+    }
+
+    protected ReleaseRun release(String tag, boolean skipTests, boolean dryRun) {
         ReleaseRunner runner = context.getRegistry().lookupByNameAndType("releaseRunner", ReleaseRunner.class);
-        return runner.run(runner.request(tag, null, null, false, skipTests));
+        return runner.run(runner.request(tag, null, null, dryRun, skipTests));
     }
 }

@@ -69,6 +69,7 @@ public final class GiteaStandIn implements AutoCloseable {
     private static final Pattern ASSET = Pattern.compile("/api/v1/repos/([^/]+)/([^/]+)/releases/(\\d+)/assets/(\\d+)");
     private static final Pattern NUGET = Pattern.compile("/api/packages/([^/]+)/nuget/");
     private static final Pattern HELM = Pattern.compile("/api/packages/([^/]+)/helm/api/charts");
+    private static final Pattern PACKAGE = Pattern.compile("/api/v1/packages/([^/]+)/(nuget|helm)/([^/]+)/([^/]+)");
 
     private final String owner;
     private final String repo;
@@ -321,6 +322,20 @@ public final class GiteaStandIn implements AutoCloseable {
                 return notFound();
             }
             return new Answer(204, null);
+        }
+        if ((m = PACKAGE.matcher(path)).matches() && method.equals("GET")) {
+            String name = URLDecoder.decode(m.group(3), StandardCharsets.UTF_8);
+            String version = URLDecoder.decode(m.group(4), StandardCharsets.UTF_8);
+            List<String> published = m.group(2).equals("nuget") ? nugetPackages : helmCharts;
+            if (!URLDecoder.decode(m.group(1), StandardCharsets.UTF_8).equals(owner) || !published.contains(name + "@" + version)) {
+                return notFound();
+            }
+            ObjectNode pkg = json.createObjectNode();
+            pkg.put("id", nextId++);
+            pkg.put("type", m.group(2));
+            pkg.put("name", name);
+            pkg.put("version", version);
+            return new Answer(200, pkg);
         }
         if ((m = NUGET.matcher(path)).matches()) {
             String id = nuspec(body);

@@ -64,6 +64,12 @@ final class ServiceFixture {
             ObjectNode c = (ObjectNode) YAML.readTree(ROOT.resolve("config/release.yaml").toFile());
             c.put("workspace", repo.toString());
             c.put("output", out.toString());
+            // Offline: no publishing target (the publishing tests use a Gitea stand-in and a local registry).
+            ObjectNode publish = (ObjectNode) c.get("publish");
+            ((ObjectNode) publish.get("release")).put("enabled", false);
+            publish.putNull("nuget");
+            publish.putNull("registry");
+            ((ObjectNode) publish.get("helm")).put("gitea", false).putNull("oci");
             ((ObjectNode) c.get("checkout")).put("mirror", repo.toString());
             edit.accept(c);
             config = dir.resolve("release.yaml");

@@ -1,0 +1,76 @@
+package io.stellarelease.cli;
+
+import io.stellarelease.config.ConfigException;
+import io.stellarelease.config.ConfigLoader;
+import io.stellarelease.publishing.PublishTargets;
+import io.stellarelease.verify.LocalVerification;
+import io.stellarelease.verify.RemoteVerification;
+import io.stellarelease.verify.VerifyReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code verify <dir or manifest> [--remote]}: a release checked on disk and, with --remote, where it was published. */
+@Command(name = "verify",
+        mixinStandardHelpOptions = true,
+        description = {"Checks a release: every file in SHA256SUMS and every artifact of the manifest matches its sha256",
+                "(and size); with --remote also that each image tag resolves to the manifest's digest, the Gitea release",
+                "lists every asset once at its size, and the packages exist. Sends GET requests only."},
+        footer = {"", "Exit codes: 0 verified; 1 a check failed; 2 bad usage, configuration, a missing credential, or no release at the path."})
+public class VerifyCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "<dir or manifest>", description = "A release directory (out/2026.04) or its suite-<version>.yaml.")
+    Path path;
+
+    @Option(names = "--remote", description = "Also check the registry and Gitea (targets and credentials from the release configuration).")
+    boolean remote;
+
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/release.yaml",
+            description = "The release configuration, for --remote (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Override
+    public Integer call() {
+        LocalVerification.Release release;
+        try {
+            release = LocalVerification.open(path);
+        } catch (IOException e) {
+            System.err.println("verify: " + e.getMessage());
+            return 2;
+        }
+        try {
+            VerifyReport local = LocalVerification.check(release);
+            int problems = print("local", local);
+            if (remote) {
+                PublishTargets targets = new PublishTargets(ConfigLoader.load(config));
+                problems += print("remote", new RemoteVerification(targets).check(release));
+            }
+            if (problems > 0) {
+                System.err.println("verify " + release.tag() + ": " + problems + " problem(s)");
+                return 1;
+            }
+            System.out.println("verified " + release.tag() + (remote ? " on disk and where it was published" : " on disk"));
+            return 0;
+        } catch (ConfigException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            return 2;
+        } catch (IllegalStateException e) {
+            // A credential --remote needs is not available (the message names its variable or file).
+            System.err.println("verify: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("verify: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int print(String where, VerifyReport report) {
+        report.checked().forEach(c -> System.out.println("ok   " + where + ": " + c));
+        report.problems().forEach(p -> System.err.println("FAIL " + where + ": " + p));
+        return report.problems().size();
+    }
+}

@@ -1,0 +1,80 @@
+package io.stellarelease.publishing;
+
+import io.stellarelease.publish.GtPlannedRequest;
+import io.stellarelease.publish.OciPusher;
+import io.stellarelease.stages.ContainerImages;
+import io.stellarelease.state.ReleaseRun;
+import io.stellarelease.state.StepResult;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The push-containers stage: each image tarball of build-containers pushed to the configured registry with all its
+ * tags. Blobs the registry has are not sent again. The step records the digest the registry answered (the push fails
+ * when it differs from the tarball's), which the release manifest then records.
+ */
+public class ContainerPushing {
+    public static final String STAGE = "push-containers";
+
+    private final PublishTargets targets;
+
+    public ContainerPushing(PublishTargets targets) {
+        this.targets = targets;
+    }
+
+    public String skipReason(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+        if (targets.registryUrl().isEmpty()) {
+            return "no registry configured (publish.registry.url)";
+        }
+        return run.doneSteps(ContainerImages.STAGE).isEmpty() ? "no image was built" : null;
+    }
+
+    /** The images to push (build-containers steps); writes their requests into release-plan.json first. */
+    public List<StepResult> plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+        List<StepResult> images = run.doneSteps(ContainerImages.STAGE);
+        List<GtPlannedRequest> requests = new ArrayList<>();
+        OciPusher pusher = new OciPusher(targets.retry());
+        try {
+            for (StepResult image : images) {
+                requests.addAll(pusher.plan(run.releaseDir().resolve(image.artifacts().get(0).path()),
+                        targets.imageRepository(image.name())));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        PlanFile.write(run, STAGE, targets.registryUrl().orElseThrow(), requests);
+        run.runningStage().ifPresent(s -> s.plan(images.size()));
+        return images;
+    }
+
+    public StepResult push(@Body StepResult image, @ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+        Instant started = Instant.now();
+        String registry = targets.registryUrl().orElseThrow();
+        String repository = targets.imageRepository(image.name());
+        try {
+            OciPusher.PushResult result = new OciPusher(targets.retry()).push(
+                    run.releaseDir().resolve(image.artifacts().get(0).path()), registry, repository, targets.registryCredentials());
+            Map<String, String> details = new TreeMap<>();
+            details.put("registry", registry);
+            details.put("repository", PublishTargets.reference(registry, repository));
+            details.put("tags", String.join(",", result.tags().stream().map(OciPusher.TagDigest::tag).toList()));
+            details.put("digest", result.tags().get(0).digest());
+            details.put("uploadedBlobs", String.valueOf(result.uploadedBlobs().size()));
+            details.put("skippedBlobs", String.valueOf(result.skippedBlobs().size()));
+            return Steps.done(STAGE, image.name(), started, details);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return Steps.failed(STAGE, image.name(), started, e);
+        }
+    }
+}

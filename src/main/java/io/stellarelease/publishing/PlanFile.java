@@ -1,0 +1,74 @@
+package io.stellarelease.publishing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stellarelease.publish.GtPlannedRequest;
+import io.stellarelease.state.ReleaseRun;
+import io.stellarelease.util.Files2;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code release-plan.json}: every write request the publishing stages send (in a dry run: would send), in order,
+ * each with its stage, method, URL and what it carries. Each stage replaces its own entries before it sends
+ * anything, so a resumed or repeated run leaves one consistent plan. Requests are planned against targets that have
+ * nothing yet: a real run skips what is already there. Credentials appear by the header name only.
+ */
+public final class PlanFile {
+    public static final String FILE = "release-plan.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private PlanFile() {
+    }
+
+    /** A planned request and the base URL of the server it goes to. */
+    public record Planned(String baseUrl, GtPlannedRequest request) { }
+
+    /** Replaces the entries of {@code stage} with {@code requests} sent to {@code baseUrl}. */
+    public static void write(ReleaseRun run, String stage, String baseUrl, List<GtPlannedRequest> requests) {
+        write(run, stage, requests.stream().map(r -> new Planned(baseUrl, r)).toList());
+    }
+
+    /** Replaces the entries of {@code stage} with {@code requests}. */
+    public static synchronized void write(ReleaseRun run, String stage, List<Planned> requests) {
+        Path file = run.releaseDir().resolve(FILE);
+        try {
+            ObjectNode plan = JSON.createObjectNode();
+            plan.put("tag", run.suite().tag());
+            plan.put("dryRun", run.getRequest().dryRun());
+            ArrayNode all = plan.putArray("requests");
+            if (Files.isRegularFile(file)) {
+                JsonNode old = JSON.readTree(file.toFile());
+                for (JsonNode r : old.path("requests")) {
+                    if (!r.path("stage").asText().equals(stage)) {
+                        all.add(r);
+                    }
+                }
+            }
+            for (Planned planned : requests) {
+                GtPlannedRequest r = planned.request();
+                String base = planned.baseUrl().replaceAll("/+$", "");
+                ObjectNode entry = all.addObject();
+                entry.put("stage", stage);
+                entry.put("method", r.method());
+                entry.put("url", base + r.path());
+                if (r.body() != null && r.body().startsWith("{")) {
+                    entry.set("json", JSON.readTree(r.body()));
+                } else if (r.body() != null) {
+                    entry.put("carries", r.body());
+                }
+            }
+            Files2.writeAtomically(file, JSON.writeValueAsBytes(plan));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + file, e);
+        }
+    }
+}

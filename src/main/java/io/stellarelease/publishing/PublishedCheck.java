@@ -1,0 +1,59 @@
+package io.stellarelease.publishing;
+
+import io.stellarelease.stages.ReleaseManifest;
+import io.stellarelease.stages.StageFailedException;
+import io.stellarelease.state.ReleaseRun;
+import io.stellarelease.state.StepResult;
+import io.stellarelease.verify.LocalVerification;
+import io.stellarelease.verify.RemoteVerification;
+import io.stellarelease.verify.VerifyReport;
+import org.apache.camel.ExchangeProperty;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The verify stage: the release read back from where it was published (and its files checked on disk), failing
+ * with every problem found: a tag resolving to another digest, an asset missing or twice, a package not listed.
+ */
+public class PublishedCheck {
+    public static final String STAGE = "verify";
+
+    private final PublishTargets targets;
+
+    public PublishedCheck(PublishTargets targets) {
+        this.targets = targets;
+    }
+
+    public String skipReason(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+        if (run.getRequest().dryRun()) {
+            return "dry run: nothing was published";
+        }
+        boolean any = targets.releaseEnabled() || targets.nugetPushUrl().isPresent() || targets.registryUrl().isPresent()
+                || targets.helmToGitea();
+        return any ? null : "no publishing target configured";
+    }
+
+    public StepResult check(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+        Instant started = Instant.now();
+        try {
+            LocalVerification.Release release = LocalVerification.open(
+                    run.releaseDir().resolve(ReleaseManifest.fileName(run.suite().version())));
+            VerifyReport local = LocalVerification.check(release);
+            VerifyReport remote = new RemoteVerification(targets).check(release);
+            var problems = new java.util.ArrayList<>(local.problems());
+            problems.addAll(remote.problems());
+            if (!problems.isEmpty()) {
+                throw new StageFailedException(problems.size() + " problem(s) in what was published: "
+                        + String.join("; ", problems));
+            }
+            return Steps.done(STAGE, "published", started, Map.of(
+                    "localChecks", String.valueOf(local.checked().size()),
+                    "remoteChecks", String.valueOf(remote.checked().size())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
