@@ -59,8 +59,8 @@ def main():
     w("| machine | %s CPUs (`nproc`), %.1f GiB, %s |" % (os.cpu_count() and sh("nproc"), mem, cpu.group(1) if cpu else "?"))
     w("| kernel | %s |" % platform.release())
     w("| java | %s |" % java)
-    load = lambda when: (now.get(("machine", "load", when, "value")) or [None])[0]
-    w("| load average (1 min) at start / end | %s / %s (a shared machine: other work ran beside the benchmark) |" % (load("before"), load("after")))
+    loadavg = lambda when: (now.get(("machine", "load", when, "value")) or [None])[0]
+    w("| load average (1 min) at start / end | %s / %s (a shared machine: other work ran beside the benchmark) |" % (loadavg("before"), loadavg("after")))
     w("| make, webhook, wrk | %s; webhook %s; %s |\n" % (sh("make", "--version").splitlines()[0],
                                                       sh("webhook", "-version").split()[-1] if sh("webhook", "-version") else "?",
                                                       (sh("sh", "-c", "wrk -v 2>&1").splitlines() or ["?"])[0].split(" [")[0]))
@@ -108,14 +108,14 @@ def main():
 
     # 1b. The speed change, A/B in the same run
     if any(k[0] == "ab" for k in now):
-        w("### Before / after the speed change, alternating in this run\n")
-        w("The same 900 × `true` release with the JDK's default process launch (`POSIX_SPAWN`, what the "
-          "conductor used before) and with `VFORK`, which the conductor now sets; alternating, same jar.\n")
+        w("### Process launch A/B, alternating in this run\n")
+        w("The same 900 × `true` release with the JDK's default process launch (`POSIX_SPAWN`, via jspawnhelper) "
+          "and with `-Djdk.lang.Process.launchMechanism=VFORK`; alternating, same jar (see the notes below).\n")
         w("| launch mechanism | wall ms | build-modules stage ms | build-modules per exec call ms (at parallelism %s) |" % sh("nproc"))
         w("|---|---|---|---|")
         for mech in ("POSIX_SPAWN", "VFORK"):
             st = now.get(("ab", "900 × true", mech, "build_modules_ms"), [])
-            w("| %s | %s | %s | %s |" % (mech + (" (before)" if mech == "POSIX_SPAWN" else " (after)"),
+            w("| %s | %s | %s | %s |" % (mech,
                                          mmm(now.get(("ab", "900 × true", mech, "wall_ms"), [])), mmm(st),
                                          mmm([v / 900 for v in st], "{:.2f}")))
         w("")

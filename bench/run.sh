@@ -35,14 +35,14 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 echo "bench: scratch directory $WORK"
-# The machine may be shared: its load before and after is part of the report.
-record machine load before value "$(cut -d' ' -f1 /proc/loadavg)"
 P=$(nproc)
 gen() { python3 bench/gen.py "$@"; }
 # record SECTION CASE TOOL METRIC VALUE
 record() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS"; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# The machine may be shared: its load before and after is part of the report.
+record machine load before value "$(cut -d' ' -f1 /proc/loadavg)"
 
 # --- 1. Orchestration: the suite pipeline vs make -j over the same DAG and commands ---
 for cmd in "true" "sleep 0.2"; do
@@ -74,8 +74,8 @@ for cmd in "true" "sleep 0.2"; do
   done
 done
 
-# --- Before/after of the process launch mechanism (the speed change), alternating in this run ---
-# POSIX_SPAWN is the JDK default the conductor used before; it now sets VFORK (StellaRelease.main).
+# --- Process launch A/B, alternating: a profile put the build threads' time in forkAndExec (bench/NOTES.md) ---
+# POSIX_SPAWN is the JDK default (two execs a start, via jspawnhelper); VFORK execs once.
 gen config "$WORK/release-900.yaml" "$WORK/ws-900" "$WORK/out-900" 900 "true"
 for r in $(seq 1 "$REPS_LARGE"); do
   for mech in POSIX_SPAWN VFORK; do
