@@ -34,6 +34,10 @@ public class CliArchives {
             return step;
         }
         String rid = job.name();
+        if (config.cli().archive() == null) {
+            // cli.archive: null: the build's result is its exit code alone (e.g. a check per runtime); nothing is archived.
+            return step.withArtifacts(List.of(), Map.of("runtime", rid));
+        }
         boolean zip = config.cli().zipRuntimes() != null && config.cli().zipRuntimes().contains(rid);
         String name = config.cli().archive().replace("{version}", run.suite().version()).replace("{rid}", rid)
                 + (zip ? ".zip" : ".tar.gz");

@@ -41,6 +41,15 @@ public class ModuleArtifacts {
             return step;
         }
         String version = job.env().get("VERSION");
+        Path publish = job.outputDir().resolve(config.modules().publishDir());
+        if (config.modules().packages() == null) {
+            // modules.packages: null: the builds publish no packages (e.g. images only); nothing to collect.
+            Map<String, String> details = new java.util.TreeMap<>(Map.of("version", version));
+            if (Files.isDirectory(publish)) {
+                details.put("publishDir", publish.toString());
+            }
+            return step.withArtifacts(List.of(), details);
+        }
         List<Path> packages = find(job.outputDir(), config.modules().packages());
         if (packages.isEmpty()) {
             return step.failed("the build left no " + config.modules().packages() + " in OUTPUT_DIR");
@@ -67,7 +76,6 @@ public class ModuleArtifacts {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Path publish = job.outputDir().resolve(config.modules().publishDir());
         Map<String, String> details = new java.util.TreeMap<>(Map.of("version", version, "packageId", packageId));
         if (Files.isDirectory(publish)) {
             details.put("publishDir", publish.toString());

@@ -120,10 +120,12 @@ public class ReleaseManifest {
             Map<String, Object> mod = new LinkedHashMap<>();
             mod.put("name", build.name());
             mod.put("version", build.details().get("version"));
-            Map<String, Object> nuget = new LinkedHashMap<>();
-            nuget.put("id", build.details().get("packageId"));
-            putArtifact(nuget, build.artifacts());
-            mod.put("nuget", nuget);
+            if (build.details().containsKey("packageId")) { // absent when modules.packages is null
+                Map<String, Object> nuget = new LinkedHashMap<>();
+                nuget.put("id", build.details().get("packageId"));
+                putArtifact(nuget, build.artifacts());
+                mod.put("nuget", nuget);
+            }
             imageOf(run, build.name()).ifPresent(image -> {
                 // Pushed: where to, and the digest the registry answered. Otherwise the repository it was built for.
                 Optional<StepResult> pushed = stepOf(run, PUSH_CONTAINERS, build.name());
