@@ -11,6 +11,7 @@ import io.stellarelease.dispatch.SuiteDispatch;
 import io.stellarelease.rules.ReleaseRuleException;
 import org.apache.camel.Exchange;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -29,12 +30,9 @@ import java.util.UUID;
         footer = {"", "Exit codes: 0 queued; 2 bad usage or configuration; 3 the message breaks a release rule."})
 public class DispatchCommand {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "The release configuration (default: config/release.yaml).")
-    Path config;
+    @Mixin
+    ConfigFiles files;
 
-    @Option(names = "--properties", paramLabel = "FILE", defaultValue = "config/application.properties",
-            description = "Camel and service properties (default: ${DEFAULT-VALUE}).")
-    Path properties;
 
     @Command(name = "suite", mixinStandardHelpOptions = true, description = "Dispatch a suite release.")
     static class Suite implements java.util.concurrent.Callable<Integer> {
@@ -92,7 +90,7 @@ public class DispatchCommand {
 
     /** Checks the message with the same parser the service uses, then sends it to the queue endpoint. */
     int send(DispatchRequest request) {
-        try (CamelApp app = CamelApp.start(CamelApp.Mode.SEND, properties, config, Map.of())) {
+        try (CamelApp app = CamelApp.start(CamelApp.Mode.SEND, files.properties, files.config, Map.of())) {
             ReleaseConfig releaseConfig = ConfigLoader.load(Path.of(app.property("stella.config")));
             DispatchMessages messages = new DispatchMessages(releaseConfig);
             byte[] body = messages.write(request);

@@ -7,6 +7,7 @@ import io.stellarelease.logging.LogFormat;
 import io.stellarelease.rules.ReleaseRuleException;
 import io.stellarelease.state.ReleaseRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,16 +36,13 @@ public class ReleaseCommand implements Callable<Integer> {
     @Option(names = "--skip-tests", description = "Skip the test-gate stage.")
     boolean skipTests;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "The release configuration (default: config/release.yaml).")
-    Path config;
+    @Mixin
+    ConfigFiles files;
 
     @Option(names = "--log-format", paramLabel = "FORMAT",
             description = "text (default; or the STELLA_LOG_FORMAT environment variable) or json: one JSON object per line on stdout.")
     LogFormat logFormat;
 
-    @Option(names = "--properties", paramLabel = "FILE", defaultValue = "config/application.properties",
-            description = "Camel and service properties (default: ${DEFAULT-VALUE}).")
-    Path properties;
 
     @Override
     public Integer call() throws Exception {
@@ -52,7 +50,7 @@ public class ReleaseCommand implements Callable<Integer> {
             logFormat.apply();
         }
         boolean json = LogFormat.current() == LogFormat.JSON;
-        try (CamelApp app = CamelApp.start(properties, config)) {
+        try (CamelApp app = CamelApp.start(files.properties, files.config)) {
             ReleaseRunner runner = app.releaseRunner();
             ReleaseRun run = runner.run(runner.request(tag, workspace, out, dryRun, skipTests));
             if (json) {

@@ -5,6 +5,7 @@ import io.stellarelease.config.ConfigException;
 import io.stellarelease.logging.LogFormat;
 import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -27,16 +28,13 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--state", paramLabel = "DIR", description = "Where run records are kept (default: stella.state-dir, state).")
     Path state;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "The release configuration (default: config/release.yaml).")
-    Path config;
+    @Mixin
+    ConfigFiles files;
 
     @Option(names = "--log-format", paramLabel = "FORMAT",
             description = "text (default; or the STELLA_LOG_FORMAT environment variable) or json: one JSON object per line on stdout.")
     LogFormat logFormat;
 
-    @Option(names = "--properties", paramLabel = "FILE", defaultValue = "config/application.properties",
-            description = "Camel and service properties (default: ${DEFAULT-VALUE}).")
-    Path properties;
 
     @Option(names = "--allow-unsigned-webhooks", description = "Accept webhooks without a signature (local use only).")
     boolean allowUnsigned;
@@ -58,7 +56,7 @@ public class ServeCommand implements Callable<Integer> {
             overrides.put("stella.webhook.allow-unsigned", "true");
         }
         try {
-            Main main = CamelApp.configure(CamelApp.Mode.SERVE, properties, config, overrides);
+            Main main = CamelApp.configure(CamelApp.Mode.SERVE, files.properties, files.config, overrides);
             main.run(); // blocks; SIGTERM stops intake, then interrupts and records running builds
             return 0;
         } catch (ConfigException e) {
