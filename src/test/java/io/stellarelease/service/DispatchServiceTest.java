@@ -1,8 +1,6 @@
 package io.stellarelease.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stellarelease.app.CamelApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,10 +26,7 @@ class DispatchServiceTest {
     static void start() throws Exception {
         // Slow builds, so a run stays active long enough to meet a second request for its version.
         fixture = new ServiceFixture(c -> {
-            ObjectNode modules = (ObjectNode) c.get("modules");
-            ArrayNode command = modules.arrayNode().add("env").add("STELLA_EXAMPLE_SLEEP=2");
-            command.addAll((ArrayNode) modules.get("command"));
-            modules.set("command", command);
+            ServiceFixture.slowModules(c, "2");
         });
         app = CamelApp.start(CamelApp.Mode.SERVE, Path.of("config/application.properties"), fixture.config, fixture.overrides());
     }

@@ -1,8 +1,6 @@
 package io.stellarelease.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stellarelease.app.CamelApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,10 +22,7 @@ class RunLimitTest {
     @BeforeAll
     static void start() throws Exception {
         fixture = new ServiceFixture(c -> {
-            ObjectNode modules = (ObjectNode) c.get("modules");
-            ArrayNode command = modules.arrayNode().add("env").add("STELLA_EXAMPLE_SLEEP=1");
-            command.addAll((ArrayNode) modules.get("command"));
-            modules.set("command", command);
+            ServiceFixture.slowModules(c, "1");
         });
         Map<String, String> overrides = new HashMap<>(fixture.overrides());
         overrides.put("stella.runs.max-parallel", "1");

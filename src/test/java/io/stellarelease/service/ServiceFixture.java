@@ -82,6 +82,14 @@ final class ServiceFixture {
         }
     }
 
+    /** Slows every module build by {@code seconds} (the example's STELLA_EXAMPLE_SLEEP hook), so a run stays active. */
+    static void slowModules(ObjectNode config, String seconds) {
+        ObjectNode modules = (ObjectNode) config.get("modules");
+        com.fasterxml.jackson.databind.node.ArrayNode command = modules.arrayNode().add("env").add("STELLA_EXAMPLE_SLEEP=" + seconds);
+        command.addAll((com.fasterxml.jackson.databind.node.ArrayNode) modules.get("command"));
+        modules.set("command", command);
+    }
+
     /** Properties for serve: this fixture's state, queue, port and secrets. */
     Map<String, String> overrides() {
         return Map.of(

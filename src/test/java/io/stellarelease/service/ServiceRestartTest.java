@@ -1,8 +1,6 @@
 package io.stellarelease.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,10 +31,7 @@ class ServiceRestartTest {
     private void prepare() throws IOException {
         fixture = new ServiceFixture(c -> {
             c.put("parallelism", 9);
-            ObjectNode modules = (ObjectNode) c.get("modules");
-            ArrayNode command = modules.arrayNode().add("env").add("STELLA_EXAMPLE_SLEEP=8");
-            command.addAll((ArrayNode) modules.get("command"));
-            modules.set("command", command);
+            ServiceFixture.slowModules(c, "8");
         });
         properties = fixture.dir.resolve("application.properties");
         StringBuilder text = new StringBuilder(Files.readString(Path.of("config/application.properties")));
