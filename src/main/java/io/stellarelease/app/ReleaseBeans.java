@@ -23,6 +23,7 @@ import io.stellarelease.stages.ExecPlanner;
 import io.stellarelease.stages.GitInfo;
 import io.stellarelease.stages.HelmChart;
 import io.stellarelease.stages.ModuleArtifacts;
+import io.stellarelease.stages.ModuleValidator;
 import io.stellarelease.stages.ModuleVersions;
 import io.stellarelease.stages.ReleaseManifest;
 import io.stellarelease.stages.ReleaseSummary;
@@ -157,6 +158,11 @@ public class ReleaseBeans implements CamelConfiguration {
     @BindToRegistry
     public ReleaseValidator releaseValidator() {
         return new ReleaseValidator(config(), moduleVersions(), new GitInfo());
+    }
+
+    @BindToRegistry
+    public ModuleValidator moduleValidator() {
+        return new ModuleValidator(config(), moduleVersions(), new GitInfo());
     }
 
     @BindToRegistry

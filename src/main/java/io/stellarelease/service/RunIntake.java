@@ -1,5 +1,7 @@
 package io.stellarelease.service;
 
+import io.stellarelease.dispatch.ModuleDispatch;
+
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.dispatch.DispatchRequest;
 import io.stellarelease.dispatch.SuiteDispatch;
@@ -30,10 +32,10 @@ public class RunIntake {
 
     public HttpAnswer tagPushed(TagEvent event) {
         if (!SuiteTagParser.isSuiteTag(event.tag())) {
-            // A module tag is checked against its rules first, so a typo gets its own answer.
-            modules.parse(event.tag());
-            throw new ReleaseRuleException(event.tag(), "module releases are not enabled in this service yet: "
-                    + "only suite tags (suite-YYYY.MM-<codename>) start runs");
+            // A pushed module tag publishes everything its module has: package and image.
+            ModuleTagParser.ModuleTag module = modules.parse(event.tag());
+            return answer(manager.submit(new RunRequest("module", module.tag(), module.version(),
+                    event.source() + "-webhook", event.deliveryId(), event.cloneUrl(), event.commit(), false, false, false)));
         }
         SuiteVersion suite = tags.parse(event.tag());
         RunRequest request = new RunRequest("suite", suite.tag(), suite.version(), event.source() + "-webhook",
@@ -43,9 +45,13 @@ public class RunIntake {
 
     /** A dispatch message, from the queue or from {@code POST /api/v1/dispatch}. */
     public HttpAnswer dispatched(DispatchRequest message, String source, String delivery) {
+        if (message instanceof ModuleDispatch module) {
+            ModuleTagParser.ModuleTag tag = modules.parse(module.tag());
+            return answer(manager.submit(new RunRequest("module", tag.tag(), tag.version(), source, delivery, null, null,
+                    module.dryRun(), false, true, !module.publishNuget(), !module.publishContainer())));
+        }
         if (!(message instanceof SuiteDispatch suite)) {
-            throw new ReleaseRuleException(message.tag(), "module releases are not enabled in this service yet: "
-                    + "only suite dispatch messages start runs");
+            throw new ReleaseRuleException(message.tag(), "unknown dispatch message kind: " + message.kind());
         }
         SuiteVersion version = tags.parse(suite.tag());
         RunRequest request = new RunRequest("suite", version.tag(), version.version(), source, delivery, null, null,

@@ -1,6 +1,8 @@
 package io.stellarelease.state;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.stellarelease.rules.ModuleTagParser;
+import io.stellarelease.rules.ModuleTagParser.ModuleTag;
 import io.stellarelease.rules.SuiteVersion;
 
 import java.nio.file.Path;
@@ -14,6 +16,8 @@ import java.util.Optional;
 /**
  * The state of one release run, carried through the pipeline as the exchange property
  * {@value #PROPERTY}. Stages add to it; the manifest and the summary are written from it.
+ * A run releases either a suite ({@link #suite()}) or one module ({@link #module()}), chosen by its tag;
+ * stages shared by both pipelines use {@link #version()}, {@link #releaseTag()} and {@link #releaseDir()}.
  */
 public final class ReleaseRun {
     public static final String PROPERTY = "stellaRun";
@@ -23,6 +27,7 @@ public final class ReleaseRun {
     private final Instant startedAt;
     private volatile Instant finishedAt;
     private volatile SuiteVersion suite;
+    private volatile ModuleTag module;
     private volatile String commit;
     private volatile Instant commitTime;
     private volatile String failure;
@@ -72,6 +77,58 @@ public final class ReleaseRun {
         return suite;
     }
 
+    public ModuleTag getModule() {
+        return module;
+    }
+
+    public void setModule(ModuleTag module) {
+        this.module = module;
+    }
+
+    /** The module, or a clear error when a module stage runs before validate-module. */
+    public ModuleTag module() {
+        if (module == null) {
+            throw new IllegalStateException("the validate-module stage must run before this stage: no validated module release yet");
+        }
+        return module;
+    }
+
+    /** {@code suite} or {@code module}, from the tag: which pipeline runs it. */
+    public String getKind() {
+        return kindOf(request.tag());
+    }
+
+    public static String kindOf(String tag) {
+        return ModuleTagParser.isModuleTag(tag) ? "module" : "suite";
+    }
+
+    @JsonIgnore
+    public boolean isModuleRelease() {
+        return ModuleTagParser.isModuleTag(request.tag());
+    }
+
+    /** Whether validation has passed: a suite or a module version is known. */
+    @JsonIgnore
+    public boolean isValidated() {
+        return isModuleRelease() ? module != null : suite != null;
+    }
+
+    /** The released version: the suite's calendar version or the module's SemVer. */
+    public String version() {
+        return isModuleRelease() ? module().version() : suite().version();
+    }
+
+    /** The validated tag. */
+    public String releaseTag() {
+        return isModuleRelease() ? module().tag() : suite().tag();
+    }
+
+    /** The name in the release's file names: {@code 2026.04}, or {@code authority-1.4.0} for a module. */
+    public String releaseName() {
+        return isModuleRelease() ? module().module().toLowerCase(java.util.Locale.ROOT) + "-" + module().version()
+                : suite().version();
+    }
+
     public String getCommit() {
         return commit;
     }
@@ -90,9 +147,20 @@ public final class ReleaseRun {
         return commitTime != null ? commitTime : Instant.parse("1980-01-01T00:00:00Z");
     }
 
-    /** Everything this release writes lands under {@code <out>/<version>/}. */
+    /** Everything this release writes lands under {@code <out>/<version>/} ({@code <out>/modules/<module>/<version>/}). */
     public Path releaseDir() {
-        return request.outputRoot().resolve(suite().version()).toAbsolutePath().normalize();
+        return releaseDir(request.outputRoot(), request.tag(), version());
+    }
+
+    /**
+     * The release directory of a tag already validated, before its run exists. Modules get their own tree, so a module
+     * version never lands beside (or on) a suite version.
+     */
+    public static Path releaseDir(Path outputRoot, String tag, String version) {
+        Path dir = ModuleTagParser.isModuleTag(tag)
+                ? outputRoot.resolve("modules").resolve(ModuleTagParser.nameInTag(tag)).resolve(version)
+                : outputRoot.resolve(version);
+        return dir.toAbsolutePath().normalize();
     }
 
     public String getFailure() {
