@@ -3,6 +3,8 @@ package io.stellarelease.app;
 import io.stellarelease.config.ConfigLoader;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.exec.ExecJobBinding;
+import io.stellarelease.history.HistoryRecorder;
+import io.stellarelease.history.ReleaseHistory;
 import io.stellarelease.exec.ProcessTreeExecutor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stellarelease.logging.LogFormat;
@@ -55,7 +57,12 @@ public class ReleaseBeans implements CamelConfiguration {
     @PropertyInject(value = "stella.console.show-run", defaultValue = "false")
     private boolean showRun;
 
+    /** The release history: every release's manifest. */
+    @PropertyInject(value = "stella.history-dir", defaultValue = "state/history")
+    private String historyDir;
+
     private ReleaseConfig config;
+    private ReleaseHistory history;
     private ReleaseConsole console;
     private ProcessTreeExecutor executor;
     private ModuleVersions moduleVersions;
@@ -157,7 +164,24 @@ public class ReleaseBeans implements CamelConfiguration {
 
     @BindToRegistry
     public ReleaseValidator releaseValidator() {
-        return new ReleaseValidator(config(), moduleVersions(), new GitInfo());
+        return new ReleaseValidator(config(), moduleVersions(), new GitInfo(), history());
+    }
+
+    private synchronized ReleaseHistory history() {
+        if (history == null) {
+            history = new ReleaseHistory(Path.of(historyDir));
+        }
+        return history;
+    }
+
+    @BindToRegistry
+    public ReleaseHistory releaseHistory() {
+        return history();
+    }
+
+    @BindToRegistry
+    public HistoryRecorder historyRecorder() {
+        return new HistoryRecorder(history());
     }
 
     @BindToRegistry

@@ -64,6 +64,9 @@ public class RunStore {
             if (state.hasNonNull("suite")) {
                 run.setSuite(json.treeToValue(state.get("suite"), SuiteVersion.class));
             }
+            if (state.hasNonNull("fixes")) {
+                run.setFixes(state.get("fixes").asText());
+            }
             if (state.hasNonNull("module")) {
                 run.setModule(json.treeToValue(state.get("module"), io.stellarelease.rules.ModuleTagParser.ModuleTag.class));
             }

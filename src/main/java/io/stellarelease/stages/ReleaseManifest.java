@@ -76,6 +76,7 @@ public class ReleaseManifest {
         s.put("tag", suite.tag());
         if (suite.isHotfix()) {
             s.put("hotfixOf", suite.baseVersion());
+            s.put("fixes", run.getFixes()); // the tag of the release this hotfix fixes
         }
         s.put("commit", run.getCommit());
         s.put("releasedAt", releasedAt.truncatedTo(ChronoUnit.SECONDS).toString());

@@ -28,6 +28,7 @@ public final class ReleaseRun {
     private volatile Instant finishedAt;
     private volatile SuiteVersion suite;
     private volatile ModuleTag module;
+    private volatile String fixes;
     private volatile String commit;
     private volatile Instant commitTime;
     private volatile String failure;
@@ -75,6 +76,15 @@ public final class ReleaseRun {
             throw new IllegalStateException("the validate stage must run before this stage: no validated release yet");
         }
         return suite;
+    }
+
+    /** For a hotfix: the tag of the release it fixes, from the release history. */
+    public String getFixes() {
+        return fixes;
+    }
+
+    public void setFixes(String fixes) {
+        this.fixes = fixes;
     }
 
     public ModuleTag getModule() {

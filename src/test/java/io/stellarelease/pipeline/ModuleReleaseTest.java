@@ -30,7 +30,7 @@ class ModuleReleaseTest extends PipelineTestSupport {
         assertThat(run.isSucceeded()).isTrue();
         assertThat(run.getKind()).isEqualTo("module");
         assertThat(run.getStages()).extracting(s -> s.getName()).containsExactly("validate-module", "test-gate",
-                "build-modules", "publish-nuget", "build-containers", "push-containers", "release-manifest", "summary");
+                "build-modules", "publish-nuget", "build-containers", "push-containers", "release-manifest", "record-history", "summary");
         assertThat(run.stage("test-gate").orElseThrow().getStatus()).isEqualTo(Status.DONE);
         assertThat(run.stage("publish-nuget").orElseThrow().getReason()).contains("no NuGet feed configured");
         // Only the released module is built, at the tag's version.

@@ -129,7 +129,7 @@ class DispatchServiceTest {
         assertThat(finished.at("/run/kind").asText()).isEqualTo("module");
         assertThat(finished.at("/run/skipNuget").asBoolean()).isTrue();
         assertThat(finished.get("plannedStages")).extracting(JsonNode::asText).containsExactly("validate-module",
-                "test-gate", "build-modules", "publish-nuget", "build-containers", "push-containers", "release-manifest", "summary");
+                "test-gate", "build-modules", "publish-nuget", "build-containers", "push-containers", "release-manifest", "record-history", "summary");
         JsonNode stages = finished.at("/pipeline/stages");
         JsonNode nuget = java.util.stream.StreamSupport.stream(stages.spliterator(), false)
                 .filter(s -> s.get("name").asText().equals("publish-nuget")).findFirst().orElseThrow();
