@@ -113,6 +113,15 @@ public class ServiceBeans implements CamelConfiguration {
     }
 
     @BindToRegistry
+    public io.stellarelease.service.HistoryApi historyApi(CamelContext context) {
+        ReleaseConfig config = context.getRegistry().findSingleByType(ReleaseConfig.class);
+        return new io.stellarelease.service.HistoryApi(
+                context.getRegistry().findSingleByType(io.stellarelease.history.ReleaseHistory.class),
+                new io.stellarelease.history.SupportWindows(config), new io.stellarelease.history.CompatibilityMatrix(config),
+                java.time.Clock.systemUTC());
+    }
+
+    @BindToRegistry
     public io.stellarelease.service.DashboardAssets dashboardAssets() {
         return new io.stellarelease.service.DashboardAssets();
     }
