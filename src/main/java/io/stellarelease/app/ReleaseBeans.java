@@ -185,6 +185,11 @@ public class ReleaseBeans implements CamelConfiguration {
     }
 
     @BindToRegistry
+    public io.stellarelease.rollback.RollbackPlanner rollbackPlanner() {
+        return new io.stellarelease.rollback.RollbackPlanner(config(), history());
+    }
+
+    @BindToRegistry
     public ModuleValidator moduleValidator() {
         return new ModuleValidator(config(), moduleVersions(), new GitInfo());
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public class ReleaseRunner {
     public static final String PIPELINE = "direct:suite-pipeline";
     public static final String MODULE_PIPELINE = "direct:module-pipeline";
+    public static final String ROLLBACK_PIPELINE = "direct:rollback-pipeline";
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
 
     private final CamelContext context;
@@ -50,9 +51,19 @@ public class ReleaseRunner {
         return execute(new ReleaseRun(id, request, now));
     }
 
+    /** Resolves a rollback against the release history (refused with the rule when it cannot be done) and runs it. */
+    public ReleaseRun rollback(io.stellarelease.rollback.RollbackRequest rollback, Path out) {
+        var planner = context.getRegistry().lookupByNameAndType("rollbackPlanner", io.stellarelease.rollback.RollbackPlanner.class);
+        return run(request(planner.resolve(rollback).tag(), null, out, rollback.dryRun(), false));
+    }
+
     /** The entry route of a run's kind ({@code suite} or {@code module}). */
     public static String pipelineFor(String kind) {
-        return "module".equals(kind) ? MODULE_PIPELINE : PIPELINE;
+        return switch (kind == null ? "suite" : kind) {
+            case "module" -> MODULE_PIPELINE;
+            case "rollback" -> ROLLBACK_PIPELINE;
+            default -> PIPELINE;
+        };
     }
 
     /** Runs the pipeline for {@code run}, which may carry stages an earlier attempt completed. */

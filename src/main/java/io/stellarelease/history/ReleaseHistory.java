@@ -28,7 +28,7 @@ public class ReleaseHistory {
 
     /** One released suite or module, as its manifest says. {@code modules}: module name to version. */
     public record Entry(String kind, String name, String version, String tag, String channel, String codename,
-                        String hotfixOf, Instant releasedAt, Map<String, String> modules) {
+                        String hotfixOf, Instant releasedAt, Map<String, String> modules, Map<String, String> images) {
 
         /** The suite version a suite release belongs to: its own, or the one a hotfix fixes. */
         public String suiteVersion() {
@@ -83,22 +83,31 @@ public class ReleaseHistory {
                 .reduce((a, b) -> b);
     }
 
+    /** Releases of {@code kind} named {@code name} (a module's name, or {@code suite}), oldest first. */
+    public List<Entry> releasesOf(String kind, String name) {
+        return entries().stream().filter(e -> e.kind().equals(kind) && e.name().equalsIgnoreCase(name)).toList();
+    }
+
     private static Entry read(Path file) {
         try {
             JsonNode m = YAML.readTree(file.toFile());
             Map<String, String> modules = new LinkedHashMap<>();
+            Map<String, String> images = new LinkedHashMap<>(); // module -> the repository its image went to
             for (JsonNode mod : m.path("modules")) {
                 modules.put(mod.path("name").asText(), mod.path("version").asText());
+                if (mod.path("image").hasNonNull("repository")) {
+                    images.put(mod.path("name").asText(), mod.path("image").path("repository").asText());
+                }
             }
             if (m.has("module")) {
                 JsonNode r = m.get("module");
                 return new Entry("module", r.path("name").asText(), r.path("version").asText(), r.path("tag").asText(),
-                        null, null, null, Instant.parse(r.path("releasedAt").asText()), modules);
+                        null, null, null, Instant.parse(r.path("releasedAt").asText()), modules, images);
             }
             JsonNode s = m.path("suite");
             return new Entry("suite", "suite", s.path("version").asText(), s.path("tag").asText(), s.path("channel").asText(),
                     s.path("codename").asText(), s.hasNonNull("hotfixOf") ? s.get("hotfixOf").asText() : null,
-                    Instant.parse(s.path("releasedAt").asText()), modules);
+                    Instant.parse(s.path("releasedAt").asText()), modules, images);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("release history entry " + file + " is not a readable manifest: " + e.getMessage(), e);
         }

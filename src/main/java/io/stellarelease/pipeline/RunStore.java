@@ -64,6 +64,9 @@ public class RunStore {
             if (state.hasNonNull("suite")) {
                 run.setSuite(json.treeToValue(state.get("suite"), SuiteVersion.class));
             }
+            if (state.hasNonNull("rollback")) {
+                run.setRollback(json.treeToValue(state.get("rollback"), io.stellarelease.rollback.RollbackTag.class));
+            }
             if (state.hasNonNull("fixes")) {
                 run.setFixes(state.get("fixes").asText());
             }

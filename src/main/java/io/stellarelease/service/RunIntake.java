@@ -24,8 +24,11 @@ public class RunIntake {
     private final SuiteTagParser tags;
     private final ModuleTagParser modules;
 
-    public RunIntake(ReleaseConfig config, RunManager manager) {
+    private final io.stellarelease.rollback.RollbackPlanner rollbacks;
+
+    public RunIntake(ReleaseConfig config, RunManager manager, io.stellarelease.rollback.RollbackPlanner rollbacks) {
         this.manager = manager;
+        this.rollbacks = rollbacks;
         this.tags = new SuiteTagParser(config);
         this.modules = new ModuleTagParser(config);
     }
@@ -45,6 +48,9 @@ public class RunIntake {
 
     /** A dispatch message, from the queue or from {@code POST /api/v1/dispatch}. */
     public HttpAnswer dispatched(DispatchRequest message, String source, String delivery) {
+        if (message instanceof io.stellarelease.dispatch.RollbackDispatch rollback) {
+            return rollback(rollback.request(), source, delivery);
+        }
         if (message instanceof ModuleDispatch module) {
             ModuleTagParser.ModuleTag tag = modules.parse(module.tag());
             return answer(manager.submit(new RunRequest("module", tag.tag(), tag.version(), source, delivery, null, null,
@@ -57,6 +63,16 @@ public class RunIntake {
         RunRequest request = new RunRequest("suite", version.tag(), version.version(), source, delivery, null, null,
                 suite.dryRun(), suite.skipTests(), true);
         return answer(manager.submit(request));
+    }
+
+    /**
+     * A rollback, from a dispatch message or {@code POST /api/v1/rollback}: resolved against the release history
+     * (422 naming the rule when it cannot be done), then recorded and run like a release.
+     */
+    public HttpAnswer rollback(io.stellarelease.rollback.RollbackRequest request, String source, String delivery) {
+        io.stellarelease.rollback.RollbackTag tag = rollbacks.resolve(request);
+        return answer(manager.submit(new RunRequest("rollback", tag.tag(), tag.label(), source, delivery, null, null,
+                request.dryRun(), false, true)));
     }
 
     static HttpAnswer answer(Submission submission) {

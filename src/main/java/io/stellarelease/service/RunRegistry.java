@@ -115,11 +115,20 @@ public class RunRegistry {
      * one module's version (modules share version numbers, so the module counts too).
      */
     private static boolean sameRelease(RunRecord run, RunRequest request) {
+        if ("rollback".equals(run.kind()) && "rollback".equals(request.kind())) {
+            // One rollback at a time per module, and per suite (its images and its Helm release).
+            return rollbackTarget(run.tag()).equals(rollbackTarget(request.tag()));
+        }
         if (!run.kind().equals(request.kind()) || !run.version().equals(request.version())) {
             return false;
         }
         return !"module".equals(run.kind())
                 || ModuleTagParser.nameInTag(run.tag()).equals(ModuleTagParser.nameInTag(request.tag()));
+    }
+
+    private static String rollbackTarget(String tag) {
+        var rollback = io.stellarelease.rollback.RollbackTag.parse(tag);
+        return rollback.target().equals("module") ? "module-" + rollback.module() : "suite";
     }
 
     public synchronized void save(RunRecord run) {

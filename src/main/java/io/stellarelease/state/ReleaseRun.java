@@ -3,6 +3,7 @@ package io.stellarelease.state;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.stellarelease.rules.ModuleTagParser;
 import io.stellarelease.rules.ModuleTagParser.ModuleTag;
+import io.stellarelease.rollback.RollbackTag;
 import io.stellarelease.rules.SuiteVersion;
 
 import java.nio.file.Path;
@@ -29,6 +30,8 @@ public final class ReleaseRun {
     private volatile SuiteVersion suite;
     private volatile ModuleTag module;
     private volatile String fixes;
+    private volatile RollbackTag rollback;
+    private volatile List<List<String>> rollbackCommands;
     private volatile String commit;
     private volatile Instant commitTime;
     private volatile String failure;
@@ -78,6 +81,35 @@ public final class ReleaseRun {
         return suite;
     }
 
+    public RollbackTag getRollback() {
+        return rollback;
+    }
+
+    public void setRollback(RollbackTag rollback) {
+        this.rollback = rollback;
+    }
+
+    public RollbackTag rollback() {
+        if (rollback == null) {
+            throw new IllegalStateException("the plan-rollback stage must run before this stage: no rollback planned yet");
+        }
+        return rollback;
+    }
+
+    /** A rollback's commands, as run (or, in a dry run, as they would run). */
+    public List<List<String>> getRollbackCommands() {
+        return rollbackCommands;
+    }
+
+    public void setRollbackCommands(List<List<String>> commands) {
+        this.rollbackCommands = commands == null ? null : List.copyOf(commands);
+    }
+
+    @JsonIgnore
+    public boolean isRollback() {
+        return RollbackTag.isRollbackTag(request.tag());
+    }
+
     /** For a hotfix: the tag of the release it fixes, from the release history. */
     public String getFixes() {
         return fixes;
@@ -109,7 +141,7 @@ public final class ReleaseRun {
     }
 
     public static String kindOf(String tag) {
-        return ModuleTagParser.isModuleTag(tag) ? "module" : "suite";
+        return RollbackTag.isRollbackTag(tag) ? "rollback" : ModuleTagParser.isModuleTag(tag) ? "module" : "suite";
     }
 
     @JsonIgnore
@@ -120,21 +152,24 @@ public final class ReleaseRun {
     /** Whether validation has passed: a suite or a module version is known. */
     @JsonIgnore
     public boolean isValidated() {
-        return isModuleRelease() ? module != null : suite != null;
+        return isRollback() ? rollback != null : isModuleRelease() ? module != null : suite != null;
     }
 
     /** The released version: the suite's calendar version or the module's SemVer. */
     public String version() {
-        return isModuleRelease() ? module().version() : suite().version();
+        return isRollback() ? rollback().label() : isModuleRelease() ? module().version() : suite().version();
     }
 
     /** The validated tag. */
     public String releaseTag() {
-        return isModuleRelease() ? module().tag() : suite().tag();
+        return isRollback() ? rollback().tag() : isModuleRelease() ? module().tag() : suite().tag();
     }
 
     /** The name in the release's file names: {@code 2026.04}, or {@code authority-1.4.0} for a module. */
     public String releaseName() {
+        if (isRollback()) {
+            return rollback().tag().substring(RollbackTag.PREFIX.length());
+        }
         return isModuleRelease() ? module().module().toLowerCase(java.util.Locale.ROOT) + "-" + module().version()
                 : suite().version();
     }
@@ -159,7 +194,7 @@ public final class ReleaseRun {
 
     /** Everything this release writes lands under {@code <out>/<version>/} ({@code <out>/modules/<module>/<version>/}). */
     public Path releaseDir() {
-        return releaseDir(request.outputRoot(), request.tag(), version());
+        return releaseDir(request.outputRoot(), request.tag(), isRollback() ? null : version());
     }
 
     /**
@@ -167,6 +202,10 @@ public final class ReleaseRun {
      * version never lands beside (or on) a suite version.
      */
     public static Path releaseDir(Path outputRoot, String tag, String version) {
+        if (RollbackTag.isRollbackTag(tag)) {
+            // A rollback's commands, logs, plan and summary: one directory per rollback target.
+            return outputRoot.resolve("rollbacks").resolve(tag.substring(RollbackTag.PREFIX.length())).toAbsolutePath().normalize();
+        }
         Path dir = ModuleTagParser.isModuleTag(tag)
                 ? outputRoot.resolve("modules").resolve(ModuleTagParser.nameInTag(tag)).resolve(version)
                 : outputRoot.resolve(version);
