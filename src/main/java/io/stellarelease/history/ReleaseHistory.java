@@ -28,7 +28,8 @@ public class ReleaseHistory {
 
     /** One released suite or module, as its manifest says. {@code modules}: module name to version. */
     public record Entry(String kind, String name, String version, String tag, String channel, String codename,
-                        String hotfixOf, Instant releasedAt, Map<String, String> modules, Map<String, String> images) {
+                        String hotfixOf, Instant releasedAt, Map<String, String> modules, Map<String, String> images,
+                        Instant recordedAt) {
 
         /** The suite version a suite release belongs to: its own, or the one a hotfix fixes. */
         public String suiteVersion() {
@@ -73,7 +74,8 @@ public class ReleaseHistory {
                 throw new UncheckedIOException("could not read the release history " + sub, e);
             }
         }
-        entries.sort(Comparator.comparing(Entry::releasedAt).thenComparing(Entry::tag));
+        // releasedAt has whole seconds: releases within one second keep the order they were recorded in.
+        entries.sort(Comparator.comparing(Entry::releasedAt).thenComparing(Entry::recordedAt).thenComparing(Entry::tag));
         return entries;
     }
 
@@ -90,6 +92,7 @@ public class ReleaseHistory {
 
     private static Entry read(Path file) {
         try {
+            Instant recorded = Files.getLastModifiedTime(file).toInstant();
             JsonNode m = YAML.readTree(file.toFile());
             Map<String, String> modules = new LinkedHashMap<>();
             Map<String, String> images = new LinkedHashMap<>(); // module -> the repository its image went to
@@ -102,12 +105,12 @@ public class ReleaseHistory {
             if (m.has("module")) {
                 JsonNode r = m.get("module");
                 return new Entry("module", r.path("name").asText(), r.path("version").asText(), r.path("tag").asText(),
-                        null, null, null, Instant.parse(r.path("releasedAt").asText()), modules, images);
+                        null, null, null, Instant.parse(r.path("releasedAt").asText()), modules, images, recorded);
             }
             JsonNode s = m.path("suite");
             return new Entry("suite", "suite", s.path("version").asText(), s.path("tag").asText(), s.path("channel").asText(),
                     s.path("codename").asText(), s.hasNonNull("hotfixOf") ? s.get("hotfixOf").asText() : null,
-                    Instant.parse(s.path("releasedAt").asText()), modules, images);
+                    Instant.parse(s.path("releasedAt").asText()), modules, images, recorded);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("release history entry " + file + " is not a readable manifest: " + e.getMessage(), e);
         }

@@ -65,6 +65,7 @@ class HistoryServiceTest {
         JsonNode releases = ServiceFixture.json(fixture.get("/api/v1/releases"));
         assertThat(releases.get("date").asText()).isEqualTo(today.toString());
         assertThat(releases.get("releases")).hasSize(2);
+        // Newest first: the module was released (and recorded) after the suite.
         JsonNode module = releases.at("/releases/0");
         assertThat(module.get("kind").asText()).isEqualTo("module");
         assertThat(module.get("name").asText()).isEqualTo("Authority");
