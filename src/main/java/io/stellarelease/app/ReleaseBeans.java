@@ -3,6 +3,8 @@ package io.stellarelease.app;
 import io.stellarelease.config.ConfigLoader;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.exec.ExecJobBinding;
+import io.stellarelease.history.HistoryRecorder;
+import io.stellarelease.history.ReleaseHistory;
 import io.stellarelease.exec.ProcessTreeExecutor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stellarelease.logging.LogFormat;
@@ -23,6 +25,7 @@ import io.stellarelease.stages.ExecPlanner;
 import io.stellarelease.stages.GitInfo;
 import io.stellarelease.stages.HelmChart;
 import io.stellarelease.stages.ModuleArtifacts;
+import io.stellarelease.stages.ModuleValidator;
 import io.stellarelease.stages.ModuleVersions;
 import io.stellarelease.stages.ReleaseManifest;
 import io.stellarelease.stages.ReleaseSummary;
@@ -54,7 +57,12 @@ public class ReleaseBeans implements CamelConfiguration {
     @PropertyInject(value = "stella.console.show-run", defaultValue = "false")
     private boolean showRun;
 
+    /** The release history: every release's manifest. */
+    @PropertyInject(value = "stella.history-dir", defaultValue = "state/history")
+    private String historyDir;
+
     private ReleaseConfig config;
+    private ReleaseHistory history;
     private ReleaseConsole console;
     private ProcessTreeExecutor executor;
     private ModuleVersions moduleVersions;
@@ -156,7 +164,34 @@ public class ReleaseBeans implements CamelConfiguration {
 
     @BindToRegistry
     public ReleaseValidator releaseValidator() {
-        return new ReleaseValidator(config(), moduleVersions(), new GitInfo());
+        return new ReleaseValidator(config(), moduleVersions(), new GitInfo(), history());
+    }
+
+    private synchronized ReleaseHistory history() {
+        if (history == null) {
+            history = new ReleaseHistory(Path.of(historyDir));
+        }
+        return history;
+    }
+
+    @BindToRegistry
+    public ReleaseHistory releaseHistory() {
+        return history();
+    }
+
+    @BindToRegistry
+    public HistoryRecorder historyRecorder() {
+        return new HistoryRecorder(history());
+    }
+
+    @BindToRegistry
+    public io.stellarelease.rollback.RollbackPlanner rollbackPlanner() {
+        return new io.stellarelease.rollback.RollbackPlanner(config(), history());
+    }
+
+    @BindToRegistry
+    public ModuleValidator moduleValidator() {
+        return new ModuleValidator(config(), moduleVersions(), new GitInfo());
     }
 
     @BindToRegistry

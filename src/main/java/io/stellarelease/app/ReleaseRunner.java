@@ -17,6 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Runs one release request through the pipeline route and returns its state, failed or not. */
 public class ReleaseRunner {
     public static final String PIPELINE = "direct:suite-pipeline";
+    public static final String MODULE_PIPELINE = "direct:module-pipeline";
+    public static final String ROLLBACK_PIPELINE = "direct:rollback-pipeline";
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
 
     private final CamelContext context;
@@ -31,10 +33,16 @@ public class ReleaseRunner {
 
     /** A request with the configured workspace and output directory where the caller gave none. */
     public ReleaseRequest request(String tag, Path workspace, Path out, boolean dryRun, boolean skipTests) {
+        return request(tag, workspace, out, dryRun, skipTests, false, false);
+    }
+
+    /** With a module dispatch message's publish flags (as skips: a tag publishes everything). */
+    public ReleaseRequest request(String tag, Path workspace, Path out, boolean dryRun, boolean skipTests,
+                                  boolean skipNuget, boolean skipContainer) {
         return new ReleaseRequest(tag,
                 (workspace != null ? workspace : Path.of(config.workspace())).toAbsolutePath().normalize(),
                 (out != null ? out : Path.of(config.output())).toAbsolutePath().normalize(),
-                dryRun, skipTests);
+                dryRun, skipTests, skipNuget, skipContainer);
     }
 
     public ReleaseRun run(ReleaseRequest request) {
@@ -43,11 +51,26 @@ public class ReleaseRunner {
         return execute(new ReleaseRun(id, request, now));
     }
 
+    /** Resolves a rollback against the release history (refused with the rule when it cannot be done) and runs it. */
+    public ReleaseRun rollback(io.stellarelease.rollback.RollbackRequest rollback, Path out) {
+        var planner = context.getRegistry().lookupByNameAndType("rollbackPlanner", io.stellarelease.rollback.RollbackPlanner.class);
+        return run(request(planner.resolve(rollback).tag(), null, out, rollback.dryRun(), false));
+    }
+
+    /** The entry route of a run's kind ({@code suite} or {@code module}). */
+    public static String pipelineFor(String kind) {
+        return switch (kind == null ? "suite" : kind) {
+            case "module" -> MODULE_PIPELINE;
+            case "rollback" -> ROLLBACK_PIPELINE;
+            default -> PIPELINE;
+        };
+    }
+
     /** Runs the pipeline for {@code run}, which may carry stages an earlier attempt completed. */
     public ReleaseRun execute(ReleaseRun run) {
         Exchange exchange = new DefaultExchange(context);
         exchange.setProperty(ReleaseRun.PROPERTY, run);
-        template.send(PIPELINE, exchange);
+        template.send(pipelineFor(run.getKind()), exchange);
         if (exchange.getException() != null) {
             Throwable e = exchange.getException();
             run.setFailure(e.getMessage() != null ? e.getMessage() : e.toString());

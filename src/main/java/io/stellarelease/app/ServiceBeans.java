@@ -61,7 +61,8 @@ public class ServiceBeans implements CamelConfiguration {
 
     private synchronized RunIntake intake(CamelContext context) {
         if (intake == null) {
-            intake = new RunIntake(context.getRegistry().findSingleByType(ReleaseConfig.class), manager(context));
+            intake = new RunIntake(context.getRegistry().findSingleByType(ReleaseConfig.class), manager(context),
+                    context.getRegistry().lookupByNameAndType("rollbackPlanner", io.stellarelease.rollback.RollbackPlanner.class));
         }
         return intake;
     }
@@ -110,6 +111,15 @@ public class ServiceBeans implements CamelConfiguration {
     public RunApi runApi(CamelContext context) {
         return new RunApi(manager(context), new PipelinePlan(context, ReleaseRunner.PIPELINE),
                 new io.stellarelease.rules.SuiteTagParser(context.getRegistry().findSingleByType(ReleaseConfig.class)));
+    }
+
+    @BindToRegistry
+    public io.stellarelease.service.HistoryApi historyApi(CamelContext context) {
+        ReleaseConfig config = context.getRegistry().findSingleByType(ReleaseConfig.class);
+        return new io.stellarelease.service.HistoryApi(
+                context.getRegistry().findSingleByType(io.stellarelease.history.ReleaseHistory.class),
+                new io.stellarelease.history.SupportWindows(config), new io.stellarelease.history.CompatibilityMatrix(config),
+                java.time.Clock.systemUTC());
     }
 
     @BindToRegistry

@@ -17,11 +17,11 @@ import java.util.concurrent.Callable;
 /** {@code release <tag>}: runs one release of a workspace through the pipeline routes, then exits. */
 @Command(name = "release",
         mixinStandardHelpOptions = true,
-        description = "Runs one suite release, e.g. 'release suite-2026.04-nova', and exits.",
+        description = "Runs one release, e.g. 'release suite-2026.04-nova' or 'release module-authority-v1.4.0', and exits.",
         footer = {"", "Exit codes: 0 released; 1 a stage failed; 2 bad usage or configuration; 3 rejected by a release rule."})
 public class ReleaseCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "<tag>", description = "The release tag, e.g. suite-2026.04-nova or suite-2026.04.1.")
+    @Parameters(index = "0", paramLabel = "<tag>", description = "The release tag, e.g. suite-2026.04-nova, suite-2026.04.1 or module-authority-v1.4.0.")
     String tag;
 
     @Option(names = "--workspace", paramLabel = "DIR", description = "The workspace to release (default: workspace in the release configuration).")
@@ -63,7 +63,7 @@ public class ReleaseCommand implements Callable<Integer> {
                     return 0;
                 }
                 event.addKeyValue("reason", run.getFailure()).setMessage("release " + tag + " failed").log();
-                return run.getSuite() == null && run.stage("validate").map(s -> s.getStatus().failed()).orElse(false) ? 3 : 1;
+                return !run.isValidated() && run.stage(run.isModuleRelease() ? "validate-module" : "validate").map(s -> s.getStatus().failed()).orElse(false) ? 3 : 1;
             }
             if (run.getSummary() != null) {
                 System.out.println();
@@ -75,7 +75,7 @@ public class ReleaseCommand implements Callable<Integer> {
                 return 0;
             }
             System.err.println("release " + tag + " failed: " + run.getFailure());
-            return run.getSuite() == null && run.stage("validate").map(s -> s.getStatus().failed()).orElse(false) ? 3 : 1;
+            return !run.isValidated() && run.stage(run.isModuleRelease() ? "validate-module" : "validate").map(s -> s.getStatus().failed()).orElse(false) ? 3 : 1;
         } catch (ConfigException e) {
             System.err.println("configuration error: " + e.getMessage());
             return 2;

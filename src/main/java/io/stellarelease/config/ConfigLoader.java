@@ -84,7 +84,27 @@ public final class ConfigLoader {
         require(file, c.checkout() != null, "checkout is required");
         requireCommand(file, "checkout", c.checkout().command());
         require(file, c.checkout().timeout() != null, "checkout.timeout is required");
+        if (c.rollback() != null) {
+            require(file, c.rollback().timeout() != null, "rollback.timeout is required");
+            for (var command : java.util.Map.of("rollback.containers", java.util.Optional.ofNullable(c.rollback().containers()),
+                    "rollback.helm", java.util.Optional.ofNullable(c.rollback().helm())).entrySet()) {
+                if (command.getValue().isEmpty()) {
+                    continue;
+                }
+                requireCommand(file, command.getKey(), command.getValue().get());
+                for (String arg : command.getValue().get()) {
+                    var m = java.util.regex.Pattern.compile("\\$\\{([^}]*)}").matcher(arg);
+                    while (m.find()) {
+                        require(file, ROLLBACK_VALUES.contains(m.group(1)), command.getKey() + ": unknown value ${" + m.group(1)
+                                + "}: one of " + String.join(", ", ROLLBACK_VALUES));
+                    }
+                }
+            }
+        }
     }
+
+    /** The values a rollback command may name. */
+    public static final List<String> ROLLBACK_VALUES = List.of("MODULE", "MODULE_LOWER", "IMAGE", "VERSION", "REVISION");
 
     /** A missing publish section publishes nothing; missing parts of it take the defaults of RELEASE_RULES.md. */
     private static ReleaseConfig withPublishDefaults(ReleaseConfig c) {
@@ -100,7 +120,7 @@ public final class ConfigLoader {
                         p.helm() == null ? new ReleaseConfig.HelmTargets(true, null) : p.helm(),
                         p.retry() == null ? PublishChecks.DEFAULT_RETRY : p.retry());
         return new ReleaseConfig(c.workspace(), c.output(), c.parallelism(), c.rules(), c.codenames(), c.channels(),
-                c.testGate(), c.modules(), c.containers(), c.cli(), c.helm(), c.gitea(), filled, c.checkout());
+                c.testGate(), c.modules(), c.containers(), c.cli(), c.helm(), c.gitea(), filled, c.checkout(), c.rollback());
     }
 
     static void requireCommand(Path file, String where, List<String> command) {

@@ -29,7 +29,8 @@ public record ReleaseConfig(
         Helm helm,
         Gitea gitea,
         Publish publish,
-        Checkout checkout) {
+        Checkout checkout,
+        Rollback rollback) {
 
     public record Rules(List<String> suiteMonths, String changelog, String checklist,
                         List<String> checklistRequiredFor) { }
@@ -105,6 +106,14 @@ public record ReleaseConfig(
 
     /** Retries of transient failures (connection errors, 5xx, 429): attempts, exponential backoff, total time. */
     public record Retry(int attempts, Duration initialBackoff, Duration maxBackoff, Duration maxTotal) { }
+
+    /**
+     * Rollback commands: argument lists, one per module for {@code containers} (e.g. kubectl set image), one for
+     * {@code helm} (helm rollback). An argument may name a value as {@code ${NAME}} (MODULE, MODULE_LOWER, IMAGE,
+     * VERSION, REVISION); each is replaced inside its own argument, never through a shell, and is also in the
+     * command's environment.
+     */
+    public record Rollback(Duration timeout, List<String> containers, List<String> helm) { }
 
     /** The codename registered for a suite version ({@code 2026.04}), if any. */
     public Optional<String> codenameFor(String suiteVersion) {

@@ -62,6 +62,7 @@ public final class DispatchMessages {
     public static final int MAX_VALUE_CHARS = 64;
     public static final List<String> SUITE_FIELDS = List.of("kind", "version", "codename", "channel", "skipTests", "dryRun");
     public static final List<String> MODULE_FIELDS = List.of("kind", "module", "version", "publishNuget", "publishContainer", "dryRun");
+    public static final List<String> ROLLBACK_FIELDS = List.of("kind", "target", "module", "version", "mode", "revision", "dryRun");
 
     static final String MESSAGE = "dispatch message";
     private static final String EDGE = "edge";
@@ -133,11 +134,15 @@ public final class DispatchMessages {
         Map<String, Value> fields = readFields(body, format);
 
         String kind = kindOf(fields);
-        List<String> allowed = kind.equals(ModuleDispatch.KIND) ? MODULE_FIELDS : SUITE_FIELDS;
+        List<String> allowed = kind.equals(ModuleDispatch.KIND) ? MODULE_FIELDS
+                : kind.equals(RollbackDispatch.KIND) ? ROLLBACK_FIELDS : SUITE_FIELDS;
         for (String name : fields.keySet()) {
             if (!allowed.contains(name)) {
                 throw new DispatchException(MESSAGE, "unknown field '" + show(name) + "' (fields: " + String.join(", ", allowed) + ")");
             }
+        }
+        if (kind.equals(RollbackDispatch.KIND)) {
+            return rollback(fields);
         }
         return kind.equals(ModuleDispatch.KIND) ? module(fields) : suite(fields);
     }
@@ -160,6 +165,19 @@ public final class DispatchMessages {
             node.put("publishNuget", m.publishNuget());
             node.put("publishContainer", m.publishContainer());
             node.put("dryRun", m.dryRun());
+        } else if (request instanceof RollbackDispatch r) {
+            node.put("target", r.target());
+            if (r.module() != null) {
+                node.put("module", r.module());
+            }
+            if (r.version() != null) {
+                node.put("version", r.version());
+            }
+            node.put("mode", r.mode());
+            if (r.revision() != null) {
+                node.put("revision", r.revision());
+            }
+            node.put("dryRun", r.dryRun());
         }
         try {
             return writer.writeValueAsBytes(node);
@@ -258,6 +276,44 @@ public final class DispatchMessages {
         return new ModuleDispatch(name, version, publishNuget, publishContainer, dryRun);
     }
 
+    // ---- rollback ----------------------------------------------------------------------------------------
+
+    /** The message's shape only: what can be rolled back, and to what, is checked against the history on intake. */
+    private RollbackDispatch rollback(Map<String, Value> fields) {
+        String target = text(fields, "target");
+        String module = text(fields, "module");
+        String version = text(fields, "version");
+        String mode = text(fields, "mode");
+        String revision = text(fields, "revision");
+        if (target == null) {
+            target = module != null ? "module" : "suite";
+        }
+        if (!target.equals("module") && !target.equals("suite")) {
+            throw new DispatchException(MESSAGE, "target must be module or suite: got '" + show(target) + "'");
+        }
+        if (target.equals("module")) {
+            if (module == null) {
+                throw new DispatchException(MESSAGE, "module is required for a module rollback: one of " + moduleNames());
+            }
+            module = config.module(module).map(ReleaseConfig.Module::name).orElseThrow(() -> new DispatchException(MESSAGE,
+                    "module must be one of " + moduleNames() + ": got '" + show(text(fields, "module")) + "'"));
+        }
+        if (mode == null) {
+            mode = "containers";
+        }
+        if (!mode.equals("containers") && !mode.equals("helm")) {
+            throw new DispatchException(MESSAGE, "mode must be containers or helm: got '" + show(mode) + "'");
+        }
+        if (version != null && !ModuleVersions.isSemVer(version) && !version.matches("\\d{4}\\.\\d{2}(\\.[1-9]\\d*)?")) {
+            throw new DispatchException(MESSAGE, "version must be a module's SemVer or a suite version: got '" + show(version) + "'");
+        }
+        if (revision != null && !revision.matches("\\d{1,9}")) {
+            throw new DispatchException(MESSAGE, "revision must be a Helm revision number: got '" + show(revision) + "'");
+        }
+        return new RollbackDispatch(target, module, version, mode, revision == null ? null : Integer.valueOf(revision),
+                bool(fields, "dryRun", false));
+    }
+
     private String moduleNames() {
         return config.modules().items().stream().map(ReleaseConfig.Module::name).collect(Collectors.joining(", "));
     }
@@ -269,8 +325,8 @@ public final class DispatchMessages {
         if (kind == null) {
             return fields.containsKey("module") ? ModuleDispatch.KIND : SuiteDispatch.KIND;
         }
-        if (!kind.equals(SuiteDispatch.KIND) && !kind.equals(ModuleDispatch.KIND)) {
-            throw new DispatchException(MESSAGE, "kind must be suite or module: got " + describe(fields.get("kind")));
+        if (!kind.equals(SuiteDispatch.KIND) && !kind.equals(ModuleDispatch.KIND) && !kind.equals(RollbackDispatch.KIND)) {
+            throw new DispatchException(MESSAGE, "kind must be suite, module or rollback: got " + describe(fields.get("kind")));
         }
         return kind;
     }

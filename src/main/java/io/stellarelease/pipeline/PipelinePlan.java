@@ -27,6 +27,11 @@ public class PipelinePlan {
 
     /** Stage names in pipeline order; empty when no route starts at the pipeline's endpoint. */
     public List<String> stages() {
+        return stages(pipelineUri);
+    }
+
+    /** The stages of the pipeline entered at {@code pipelineUri} (each kind of run has its own). */
+    public List<String> stages(String pipelineUri) {
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
         List<String> stages = new ArrayList<>();
         for (RouteDefinition route : model.getRouteDefinitions()) {

@@ -35,7 +35,7 @@ public class RunStore {
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     public void save(ReleaseRun run) {
-        if (run.getSuite() == null) {
+        if (!run.isValidated()) {
             return; // rejected before it had a version: nothing was written, nowhere to write
         }
         Path file = run.releaseDir().resolve(FILE);
@@ -63,6 +63,15 @@ public class RunStore {
             ReleaseRun run = new ReleaseRun(id, request, Instant.parse(state.get("startedAt").asText()));
             if (state.hasNonNull("suite")) {
                 run.setSuite(json.treeToValue(state.get("suite"), SuiteVersion.class));
+            }
+            if (state.hasNonNull("rollback")) {
+                run.setRollback(json.treeToValue(state.get("rollback"), io.stellarelease.rollback.RollbackTag.class));
+            }
+            if (state.hasNonNull("fixes")) {
+                run.setFixes(state.get("fixes").asText());
+            }
+            if (state.hasNonNull("module")) {
+                run.setModule(json.treeToValue(state.get("module"), io.stellarelease.rules.ModuleTagParser.ModuleTag.class));
             }
             if (state.hasNonNull("commit")) {
                 run.setCommit(state.get("commit").asText(),

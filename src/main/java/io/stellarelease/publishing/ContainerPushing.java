@@ -31,6 +31,9 @@ public class ContainerPushing {
     }
 
     public String skipReason(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+        if (run.getRequest().skipContainer()) {
+            return "not requested (publishContainer: false)";
+        }
         if (targets.registryUrl().isEmpty()) {
             return "no registry configured (publish.registry.url)";
         }

@@ -97,7 +97,7 @@ public class GiteaRelease {
     /** The files attached to the release, those that exist: manifest, checksums, CLI archives, chart. */
     public static List<Path> assets(ReleaseRun run) {
         List<String> names = new ArrayList<>();
-        names.add(ReleaseManifest.fileName(run.suite().version()));
+        names.add(ReleaseManifest.fileName(run));
         names.add(Checksums.fileName(run.suite().version()));
         run.doneSteps(ExecPlanner.BUILD_CLI).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
         run.doneSteps(HelmChart.STAGE).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));

@@ -41,6 +41,9 @@ public class NuGetPublishing {
 
     /** Why the stage does not run, or null when it does. */
     public String skipReason(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+        if (run.getRequest().skipNuget()) {
+            return "not requested (publishNuget: false)";
+        }
         if (targets.nugetPushUrl().isEmpty()) {
             return "no NuGet feed configured (publish.nuget.pushUrl)";
         }

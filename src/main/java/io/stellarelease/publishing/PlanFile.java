@@ -42,7 +42,7 @@ public final class PlanFile {
         Path file = run.releaseDir().resolve(FILE);
         try {
             ObjectNode plan = JSON.createObjectNode();
-            plan.put("tag", run.suite().tag());
+            plan.put("tag", run.releaseTag());
             plan.put("dryRun", run.getRequest().dryRun());
             ArrayNode all = plan.putArray("requests");
             if (Files.isRegularFile(file)) {

@@ -40,7 +40,7 @@ public class PublishedCheck {
         Instant started = Instant.now();
         try {
             LocalVerification.Release release = LocalVerification.open(
-                    run.releaseDir().resolve(ReleaseManifest.fileName(run.suite().version())));
+                    run.releaseDir().resolve(ReleaseManifest.fileName(run)));
             VerifyReport local = LocalVerification.check(release);
             VerifyReport remote = new RemoteVerification(targets).check(release);
             var problems = new java.util.ArrayList<>(local.problems());

@@ -9,7 +9,13 @@ import java.util.stream.Collectors;
 public final class ModuleTagParser {
     public static final String PREFIX = "module-";
 
-    public record ModuleTag(String tag, String module, String version) { }
+    public record ModuleTag(String tag, String module, String version) {
+        /** SemVer with a prerelease part ({@code 1.2.3-rc.1}). */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isPrerelease() {
+            return version.contains("-");
+        }
+    }
 
     private final ReleaseConfig config;
 
@@ -19,6 +25,12 @@ public final class ModuleTagParser {
 
     public static boolean isModuleTag(String tag) {
         return tag != null && tag.startsWith(PREFIX);
+    }
+
+    /** The lower-case module name of a tag that passed {@link #parse}. */
+    public static String nameInTag(String tag) {
+        String rest = tag.substring(PREFIX.length());
+        return rest.substring(0, rest.indexOf("-v"));
     }
 
     public ModuleTag parse(String tag) {

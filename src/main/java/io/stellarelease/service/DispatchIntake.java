@@ -54,6 +54,52 @@ public class DispatchIntake {
 
     /** {@code POST /api/v1/dispatch}, with {@code Authorization: Bearer <token>}. */
     public HttpAnswer fromHttp(Exchange exchange) {
+        authorize(exchange);
+        byte[] raw = exchange.getMessage().getBody(byte[].class);
+        String key = exchange.getMessage().getHeader("Idempotency-Key", String.class);
+        return accept(raw, exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class), "dispatch-http",
+                key == null || key.isBlank() ? null : "http:" + key.strip());
+    }
+
+    /**
+     * {@code POST /api/v1/rollback}: a rollback message ({@code kind} may be left out), with the dispatch bearer token.
+     * Checked by the same parser as queued rollback messages.
+     */
+    public HttpAnswer rollbackFromHttp(Exchange exchange) {
+        authorize(exchange);
+        byte[] raw = exchange.getMessage().getBody(byte[].class);
+        if (raw == null || raw.length == 0) {
+            throw new HttpAnswerException(400, "rollback request is empty");
+        }
+        if (raw.length > MAX_MESSAGE) {
+            throw new HttpAnswerException(413, "rollback request is " + raw.length + " bytes: the limit is " + MAX_MESSAGE);
+        }
+        String type = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        DispatchRequest request = messages.parse(withRollbackKind(raw), type);
+        if (!(request instanceof io.stellarelease.dispatch.RollbackDispatch rollback)) {
+            throw new HttpAnswerException(400, "kind must be rollback on this endpoint: got " + request.kind());
+        }
+        String key = exchange.getMessage().getHeader("Idempotency-Key", String.class);
+        return intake.rollback(rollback.request(), "rollback-http", key == null || key.isBlank() ? null : "http:" + key.strip());
+    }
+
+    /** The body with {@code "kind": "rollback"} added when it has no kind; anything unreadable is left to the parser. */
+    private static byte[] withRollbackKind(byte[] raw) {
+        try {
+            var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+            var node = yaml.readTree(raw);
+            if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object && !object.has("kind")) {
+                var withKind = object.objectNode().put("kind", "rollback");
+                withKind.setAll(object);
+                return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(withKind);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // malformed: the parser says why
+        }
+        return raw;
+    }
+
+    private void authorize(Exchange exchange) {
         if (token == null) {
             throw new HttpAnswerException(503, "dispatch over HTTP is disabled: set STELLA_DISPATCH_TOKEN (stella.dispatch.token)");
         }
@@ -70,10 +116,6 @@ public class DispatchIntake {
             throw new HttpAnswerException(415, "dispatch content type must be application/json or application/yaml: got '"
                     + (type == null ? "none" : type.length() > 100 ? type.substring(0, 100) : type) + "'");
         }
-        byte[] raw = exchange.getMessage().getBody(byte[].class);
-        String key = exchange.getMessage().getHeader("Idempotency-Key", String.class);
-        return accept(raw, exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class), "dispatch-http",
-                key == null || key.isBlank() ? null : "http:" + key.strip());
     }
 
     private HttpAnswer accept(byte[] raw, String hint, String source, String delivery) {

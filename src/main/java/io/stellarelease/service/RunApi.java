@@ -66,6 +66,11 @@ public class RunApi {
                 suite = null; // the rules changed since this run was accepted
             }
         }
+        if ("module".equals(run.kind())) {
+            // A module release has no channel; its SemVer says whether it is a prerelease.
+            entry.put("module", io.stellarelease.rules.ModuleTagParser.nameInTag(run.tag()));
+            entry.put("prerelease", run.version().contains("-"));
+        }
         entry.put("channel", suite == null ? null : suite.channel());
         entry.put("hotfix", suite != null && suite.isHotfix());
         return entry;
@@ -90,7 +95,7 @@ public class RunApi {
         }
         body.put("logs", logs);
         // The stages the pipeline route lists, in order: those not started yet are waiting.
-        body.put("plannedStages", plan.stages());
+        body.put("plannedStages", plan.stages(io.stellarelease.app.ReleaseRunner.pipelineFor(run.kind())));
         body.put("files", ReleaseFiles.list(run.id(), run.releaseDir() == null ? null : Path.of(run.releaseDir())));
         return new HttpAnswer(200, body);
     }

@@ -1,5 +1,7 @@
 package io.stellarelease.service;
 
+import io.stellarelease.dispatch.ModuleDispatch;
+
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.dispatch.DispatchRequest;
 import io.stellarelease.dispatch.SuiteDispatch;
@@ -22,18 +24,21 @@ public class RunIntake {
     private final SuiteTagParser tags;
     private final ModuleTagParser modules;
 
-    public RunIntake(ReleaseConfig config, RunManager manager) {
+    private final io.stellarelease.rollback.RollbackPlanner rollbacks;
+
+    public RunIntake(ReleaseConfig config, RunManager manager, io.stellarelease.rollback.RollbackPlanner rollbacks) {
         this.manager = manager;
+        this.rollbacks = rollbacks;
         this.tags = new SuiteTagParser(config);
         this.modules = new ModuleTagParser(config);
     }
 
     public HttpAnswer tagPushed(TagEvent event) {
         if (!SuiteTagParser.isSuiteTag(event.tag())) {
-            // A module tag is checked against its rules first, so a typo gets its own answer.
-            modules.parse(event.tag());
-            throw new ReleaseRuleException(event.tag(), "module releases are not enabled in this service yet: "
-                    + "only suite tags (suite-YYYY.MM-<codename>) start runs");
+            // A pushed module tag publishes everything its module has: package and image.
+            ModuleTagParser.ModuleTag module = modules.parse(event.tag());
+            return answer(manager.submit(new RunRequest("module", module.tag(), module.version(),
+                    event.source() + "-webhook", event.deliveryId(), event.cloneUrl(), event.commit(), false, false, false)));
         }
         SuiteVersion suite = tags.parse(event.tag());
         RunRequest request = new RunRequest("suite", suite.tag(), suite.version(), event.source() + "-webhook",
@@ -43,14 +48,31 @@ public class RunIntake {
 
     /** A dispatch message, from the queue or from {@code POST /api/v1/dispatch}. */
     public HttpAnswer dispatched(DispatchRequest message, String source, String delivery) {
+        if (message instanceof io.stellarelease.dispatch.RollbackDispatch rollback) {
+            return rollback(rollback.request(), source, delivery);
+        }
+        if (message instanceof ModuleDispatch module) {
+            ModuleTagParser.ModuleTag tag = modules.parse(module.tag());
+            return answer(manager.submit(new RunRequest("module", tag.tag(), tag.version(), source, delivery, null, null,
+                    module.dryRun(), false, true, !module.publishNuget(), !module.publishContainer())));
+        }
         if (!(message instanceof SuiteDispatch suite)) {
-            throw new ReleaseRuleException(message.tag(), "module releases are not enabled in this service yet: "
-                    + "only suite dispatch messages start runs");
+            throw new ReleaseRuleException(message.tag(), "unknown dispatch message kind: " + message.kind());
         }
         SuiteVersion version = tags.parse(suite.tag());
         RunRequest request = new RunRequest("suite", version.tag(), version.version(), source, delivery, null, null,
                 suite.dryRun(), suite.skipTests(), true);
         return answer(manager.submit(request));
+    }
+
+    /**
+     * A rollback, from a dispatch message or {@code POST /api/v1/rollback}: resolved against the release history
+     * (422 naming the rule when it cannot be done), then recorded and run like a release.
+     */
+    public HttpAnswer rollback(io.stellarelease.rollback.RollbackRequest request, String source, String delivery) {
+        io.stellarelease.rollback.RollbackTag tag = rollbacks.resolve(request);
+        return answer(manager.submit(new RunRequest("rollback", tag.tag(), tag.label(), source, delivery, null, null,
+                request.dryRun(), false, true)));
     }
 
     static HttpAnswer answer(Submission submission) {

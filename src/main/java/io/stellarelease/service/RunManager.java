@@ -128,8 +128,9 @@ public class RunManager extends ServiceSupport {
         RunState outcome = RunState.FAILED;
         try {
             Path workspace = checkout.needed(run) ? checkout.checkout(run, registry.runDir(id)) : null;
-            ReleaseRequest request = runner.request(run.tag(), workspace, null, run.dryRun(), run.skipTests());
-            Path releaseDir = request.outputRoot().resolve(run.version()).toAbsolutePath().normalize();
+            ReleaseRequest request = runner.request(run.tag(), workspace, null, run.dryRun(), run.skipTests(),
+                    run.skipNuget(), run.skipContainer());
+            Path releaseDir = ReleaseRun.releaseDir(request.outputRoot(), run.tag(), run.version());
             int orphans = ProcessTreeExecutor.killOrphans(releaseDir.resolve("logs"));
             if (orphans > 0) {
                 LOG.warn("run {}: killed {} build process(es) left running by the previous process", id, orphans);

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * A run as the service knows it: the request that was accepted (written durably before it was
  * acknowledged) and where the run is now. The pipeline's detailed state lives in the release
- * directory's {@code state.json}.
+ * directory's {@code state.json}. {@code skipNuget}/{@code skipContainer}: a module dispatch message's
+ * {@code publishNuget: false}/{@code publishContainer: false} (absent in older records: publish).
  */
 public record RunRecord(
         String id,
@@ -26,7 +27,9 @@ public record RunRecord(
         Instant startedAt,
         Instant finishedAt,
         String releaseDir,
-        String error) {
+        String error,
+        boolean skipNuget,
+        boolean skipContainer) {
 
     public RunRecord {
         deliveries = deliveries == null ? List.of() : List.copyOf(deliveries);
@@ -37,12 +40,12 @@ public record RunRecord(
         Instant finished = newState == RunState.SUCCEEDED || newState == RunState.FAILED ? at : finishedAt;
         int tries = newState == RunState.RUNNING ? attempts + 1 : attempts;
         return new RunRecord(id, kind, tag, version, source, deliveries, cloneUrl, commit, dryRun, skipTests, newState,
-                tries, createdAt, started, finished, releaseDir, why);
+                tries, createdAt, started, finished, releaseDir, why, skipNuget, skipContainer);
     }
 
     public RunRecord withReleaseDir(String dir) {
         return new RunRecord(id, kind, tag, version, source, deliveries, cloneUrl, commit, dryRun, skipTests, state,
-                attempts, createdAt, startedAt, finishedAt, dir, error);
+                attempts, createdAt, startedAt, finishedAt, dir, error, skipNuget, skipContainer);
     }
 
     public RunRecord withDelivery(String delivery) {
@@ -52,6 +55,6 @@ public record RunRecord(
         List<String> more = new ArrayList<>(deliveries);
         more.add(delivery);
         return new RunRecord(id, kind, tag, version, source, more, cloneUrl, commit, dryRun, skipTests, state, attempts,
-                createdAt, startedAt, finishedAt, releaseDir, error);
+                createdAt, startedAt, finishedAt, releaseDir, error, skipNuget, skipContainer);
     }
 }

@@ -1,5 +1,7 @@
 package io.stellarelease.service;
 
+import io.stellarelease.rules.ModuleTagParser;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -94,7 +96,7 @@ public class RunRegistry {
             }
         }
         Optional<RunRecord> busy = runs.values().stream()
-                .filter(r -> r.state().active() && r.version().equals(request.version()) && r.kind().equals(request.kind()))
+                .filter(r -> r.state().active() && sameRelease(r, request))
                 .findFirst();
         if (busy.isPresent()) {
             return new Submission.Conflict(busy.get());
@@ -102,9 +104,31 @@ public class RunRegistry {
         String id = ID_TIME.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000));
         RunRecord run = new RunRecord(id, request.kind(), request.tag(), request.version(), request.source(),
                 request.delivery() == null ? List.of() : List.of(request.delivery()), request.cloneUrl(), request.commit(),
-                request.dryRun(), request.skipTests(), RunState.QUEUED, 0, now, null, null, null, null);
+                request.dryRun(), request.skipTests(), RunState.QUEUED, 0, now, null, null, null, null,
+                request.skipNuget(), request.skipContainer());
         save(run);
         return new Submission.Accepted(run);
+    }
+
+    /**
+     * Two requests that would write the same release directory: a suite version (whatever its tag, e.g. -lts), or
+     * one module's version (modules share version numbers, so the module counts too).
+     */
+    private static boolean sameRelease(RunRecord run, RunRequest request) {
+        if ("rollback".equals(run.kind()) && "rollback".equals(request.kind())) {
+            // One rollback at a time per module, and per suite (its images and its Helm release).
+            return rollbackTarget(run.tag()).equals(rollbackTarget(request.tag()));
+        }
+        if (!run.kind().equals(request.kind()) || !run.version().equals(request.version())) {
+            return false;
+        }
+        return !"module".equals(run.kind())
+                || ModuleTagParser.nameInTag(run.tag()).equals(ModuleTagParser.nameInTag(request.tag()));
+    }
+
+    private static String rollbackTarget(String tag) {
+        var rollback = io.stellarelease.rollback.RollbackTag.parse(tag);
+        return rollback.target().equals("module") ? "module-" + rollback.module() : "suite";
     }
 
     public synchronized void save(RunRecord run) {

@@ -31,13 +31,13 @@ public class Checksums {
                     .flatMap(s -> s.artifacts().stream())
                     .forEach(a -> sums.put(a.path(), a.sha256()));
         }
-        String manifest = ReleaseManifest.fileName(run.suite().version());
+        String manifest = ReleaseManifest.fileName(run);
         if (Files.isRegularFile(dir.resolve(manifest))) {
             sums.put(manifest, Files2.sha256(dir.resolve(manifest)));
         }
         StringBuilder text = new StringBuilder();
         sums.forEach((path, sha) -> text.append(sha).append("  ").append(path).append('\n'));
-        Path file = dir.resolve(fileName(run.suite().version()));
+        Path file = dir.resolve(fileName(run.releaseName()));
         try {
             Files2.writeAtomically(file, text.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {

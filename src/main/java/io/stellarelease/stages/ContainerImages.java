@@ -48,11 +48,8 @@ public class ContainerImages {
         String module = moduleBuild.name();
         run.runningStage().ifPresent(stage -> stage.stepStarted(module, started));
         String lower = module.toLowerCase(java.util.Locale.ROOT);
-        SuiteVersion suite = run.suite();
         String repository = config.containers().repository().replace("{module}", lower);
-        List<String> tags = List.copyOf(new LinkedHashSet<>(config.containers().tags().stream()
-                .map(t -> t.replace("{version}", suite.version()).replace("{channel}", suite.channel()))
-                .toList()));
+        List<String> tags = tags(run);
         String publishDir = moduleBuild.details().get("publishDir");
         if (publishDir == null || !Files.isDirectory(Path.of(publishDir))) {
             return step(module, Status.FAILED, started, List.of(), Map.of(),
@@ -67,7 +64,7 @@ public class ContainerImages {
                     config.containers().appRoot(),
                     config.containers().baseImage(),
                     config.containers().entrypoint().stream().map(a -> a.replace("{module}", module)).toList(),
-                    Map.of("org.opencontainers.image.version", suite.version(),
+                    Map.of("org.opencontainers.image.version", run.version(),
                             "org.opencontainers.image.revision", run.getCommit() == null ? "" : run.getCommit(),
                             "org.opencontainers.image.title", module),
                     Map.of(),
@@ -82,6 +79,20 @@ public class ContainerImages {
         } catch (Exception e) {
             return step(module, Status.FAILED, started, List.of(), Map.of(), "image build failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * A suite's images get the configured tags ({version}, {channel}, latest); a module release's image only
+     * {@code {module}:{version}}: channel and latest tags belong to the suite, which a module release must not move.
+     */
+    private List<String> tags(ReleaseRun run) {
+        if (run.isModuleRelease()) {
+            return List.of(run.version());
+        }
+        SuiteVersion suite = run.suite();
+        return List.copyOf(new LinkedHashSet<>(config.containers().tags().stream()
+                .map(t -> t.replace("{version}", suite.version()).replace("{channel}", suite.channel()))
+                .toList()));
     }
 
     private static StepResult step(String module, Status status, Instant started, List<Artifact> artifacts,

@@ -42,16 +42,20 @@ public class ExecPlanner {
         return planned(run, jobs);
     }
 
+    /** Every configured module for a suite; for a module release only that module, at the tag's version. */
     public List<ExecJob> moduleBuilds(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
-        SuiteVersion suite = run.suite();
         Path workspace = run.getRequest().workspace();
         List<ExecJob> jobs = new ArrayList<>();
         for (ReleaseConfig.Module module : config.modules().items()) {
+            if (run.isModuleRelease() && !module.name().equals(run.module().module())) {
+                continue;
+            }
             Map<String, String> env = releaseEnv(run);
             env.put("MODULE", module.name());
             env.put("MODULE_LOWER", module.lowerName());
             env.put("MODULE_DIR", module.path());
-            env.put("VERSION", moduleVersions.versionOf(suite.tag(), workspace, module, suite.version()));
+            env.put("VERSION", run.isModuleRelease() ? run.version()
+                    : moduleVersions.versionOf(run.releaseTag(), workspace, module, run.version()));
             List<String> command = module.command() != null ? module.command() : config.modules().command();
             Duration timeout = module.timeout() != null ? module.timeout() : config.modules().timeout();
             jobs.add(job(run, BUILD_MODULES, module.name(), command, timeout, env));
@@ -69,15 +73,26 @@ public class ExecPlanner {
         return planned(run, jobs);
     }
 
-    /** The variables every command gets. */
-    private static Map<String, String> releaseEnv(ReleaseRun run) {
-        SuiteVersion suite = run.suite();
+    /**
+     * The variables every command gets. A module release has no suite: its commands get the module's variables
+     * instead (the test suites too, so they can run only that module's tests).
+     */
+    private Map<String, String> releaseEnv(ReleaseRun run) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("RELEASE_TAG", suite.tag());
-        env.put("VERSION", suite.version());
-        env.put("SUITE_VERSION", suite.version());
-        env.put("CODENAME", suite.codename());
-        env.put("CHANNEL", suite.channel());
+        env.put("RELEASE_TAG", run.releaseTag());
+        env.put("VERSION", run.version());
+        if (run.isModuleRelease()) {
+            ReleaseConfig.Module module = config.module(run.module().module()).orElseThrow();
+            env.put("MODULE", module.name());
+            env.put("MODULE_LOWER", module.lowerName());
+            env.put("MODULE_DIR", module.path());
+            env.put("MODULE_VERSION", run.version());
+        } else {
+            SuiteVersion suite = run.suite();
+            env.put("SUITE_VERSION", suite.version());
+            env.put("CODENAME", suite.codename());
+            env.put("CHANNEL", suite.channel());
+        }
         env.put("DRY_RUN", Boolean.toString(run.getRequest().dryRun()));
         env.put("WORKSPACE", run.getRequest().workspace().toAbsolutePath().normalize().toString());
         env.put("SOURCE_DATE_EPOCH", Long.toString(run.reproducibleTime().getEpochSecond()));

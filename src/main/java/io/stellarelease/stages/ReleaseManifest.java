@@ -47,8 +47,13 @@ public class ReleaseManifest {
         return "suite-" + version + ".yaml";
     }
 
+    /** {@code suite-2026.04.yaml}, or {@code module-authority-1.4.0.yaml} for a module release. */
+    public static String fileName(ReleaseRun run) {
+        return run.isModuleRelease() ? "module-" + run.releaseName() + ".yaml" : fileName(run.suite().version());
+    }
+
     public Path write(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
-        Path file = run.releaseDir().resolve(fileName(run.suite().version()));
+        Path file = run.releaseDir().resolve(fileName(run));
         try {
             Files2.writeAtomically(file, yaml.writeValueAsBytes(content(run, Instant.now())));
         } catch (IOException e) {
@@ -58,6 +63,9 @@ public class ReleaseManifest {
     }
 
     Map<String, Object> content(ReleaseRun run, Instant releasedAt) {
+        if (run.isModuleRelease()) {
+            return moduleContent(run, releasedAt);
+        }
         SuiteVersion suite = run.suite();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema", SCHEMA);
@@ -68,6 +76,7 @@ public class ReleaseManifest {
         s.put("tag", suite.tag());
         if (suite.isHotfix()) {
             s.put("hotfixOf", suite.baseVersion());
+            s.put("fixes", run.getFixes()); // the tag of the release this hotfix fixes
         }
         s.put("commit", run.getCommit());
         s.put("releasedAt", releasedAt.truncatedTo(ChronoUnit.SECONDS).toString());
@@ -96,6 +105,25 @@ public class ReleaseManifest {
             });
             return h;
         }).orElse(null));
+        m.put("tests", tests(run));
+        return m;
+    }
+
+    /** A module release: the module, its one build (package, image) and its tests; no suite, CLI or chart. */
+    private Map<String, Object> moduleContent(ReleaseRun run, Instant releasedAt) {
+        var module = run.module();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema", SCHEMA);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("name", module.module());
+        r.put("version", module.version());
+        r.put("tag", module.tag());
+        r.put("prerelease", module.isPrerelease());
+        r.put("commit", run.getCommit());
+        r.put("releasedAt", releasedAt.truncatedTo(ChronoUnit.SECONDS).toString());
+        r.put("dryRun", run.getRequest().dryRun());
+        m.put("module", r);
+        m.put("modules", modules(run));
         m.put("tests", tests(run));
         return m;
     }

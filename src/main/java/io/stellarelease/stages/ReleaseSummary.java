@@ -24,7 +24,7 @@ public class ReleaseSummary {
     public String write(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
         String text = render(run, Instant.now());
         run.setSummary(text);
-        if (run.getSuite() != null) {
+        if (run.isValidated()) {
             Path file = run.releaseDir().resolve(FILE);
             try {
                 Files2.writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
@@ -41,7 +41,12 @@ public class ReleaseSummary {
         // The summary stage is still running while it renders: the outcome is known from the stages before it.
         boolean failed = run.getFailure() != null;
         String outcome = failed ? "FAILED" : "succeeded";
-        if (suite != null) {
+        if (run.isRollback()) {
+            md.append("# Rollback ").append(run.getRequest().tag().substring("rollback-".length())).append(": ").append(outcome).append('\n');
+        } else if (run.isModuleRelease() && run.getModule() != null) {
+            md.append("# Module release ").append(run.getModule().module()).append(' ').append(run.getModule().version())
+                    .append(": ").append(outcome).append('\n');
+        } else if (suite != null) {
             md.append("# Release ").append(suite.version()).append(' ').append(suite.codename())
                     .append(" (").append(suite.channel()).append("): ").append(outcome).append('\n');
         } else {
@@ -84,6 +89,12 @@ public class ReleaseSummary {
                         .append(step.status().failed() && step.log() != null ? " (log: `" + step.log() + "`)" : "")
                         .append(" |\n");
             }
+        }
+        if (run.getRollbackCommands() != null) {
+            // The exact argument lists, one per line: what a dry run shows an operator before running it for real.
+            md.append("\n## Commands").append(run.getRequest().dryRun() ? " (dry run: not run)" : "").append("\n\n```\n");
+            run.getRollbackCommands().forEach(c -> md.append(String.join(" ", c)).append('\n'));
+            md.append("```\n");
         }
         if (!run.getWarnings().isEmpty()) {
             md.append("\n## Warnings\n\n");

@@ -1,6 +1,9 @@
 package io.stellarelease.state;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.stellarelease.rules.ModuleTagParser;
+import io.stellarelease.rules.ModuleTagParser.ModuleTag;
+import io.stellarelease.rollback.RollbackTag;
 import io.stellarelease.rules.SuiteVersion;
 
 import java.nio.file.Path;
@@ -14,6 +17,8 @@ import java.util.Optional;
 /**
  * The state of one release run, carried through the pipeline as the exchange property
  * {@value #PROPERTY}. Stages add to it; the manifest and the summary are written from it.
+ * A run releases either a suite ({@link #suite()}) or one module ({@link #module()}), chosen by its tag;
+ * stages shared by both pipelines use {@link #version()}, {@link #releaseTag()} and {@link #releaseDir()}.
  */
 public final class ReleaseRun {
     public static final String PROPERTY = "stellaRun";
@@ -23,6 +28,10 @@ public final class ReleaseRun {
     private final Instant startedAt;
     private volatile Instant finishedAt;
     private volatile SuiteVersion suite;
+    private volatile ModuleTag module;
+    private volatile String fixes;
+    private volatile RollbackTag rollback;
+    private volatile List<List<String>> rollbackCommands;
     private volatile String commit;
     private volatile Instant commitTime;
     private volatile String failure;
@@ -72,6 +81,99 @@ public final class ReleaseRun {
         return suite;
     }
 
+    public RollbackTag getRollback() {
+        return rollback;
+    }
+
+    public void setRollback(RollbackTag rollback) {
+        this.rollback = rollback;
+    }
+
+    public RollbackTag rollback() {
+        if (rollback == null) {
+            throw new IllegalStateException("the plan-rollback stage must run before this stage: no rollback planned yet");
+        }
+        return rollback;
+    }
+
+    /** A rollback's commands, as run (or, in a dry run, as they would run). */
+    public List<List<String>> getRollbackCommands() {
+        return rollbackCommands;
+    }
+
+    public void setRollbackCommands(List<List<String>> commands) {
+        this.rollbackCommands = commands == null ? null : List.copyOf(commands);
+    }
+
+    @JsonIgnore
+    public boolean isRollback() {
+        return RollbackTag.isRollbackTag(request.tag());
+    }
+
+    /** For a hotfix: the tag of the release it fixes, from the release history. */
+    public String getFixes() {
+        return fixes;
+    }
+
+    public void setFixes(String fixes) {
+        this.fixes = fixes;
+    }
+
+    public ModuleTag getModule() {
+        return module;
+    }
+
+    public void setModule(ModuleTag module) {
+        this.module = module;
+    }
+
+    /** The module, or a clear error when a module stage runs before validate-module. */
+    public ModuleTag module() {
+        if (module == null) {
+            throw new IllegalStateException("the validate-module stage must run before this stage: no validated module release yet");
+        }
+        return module;
+    }
+
+    /** {@code suite} or {@code module}, from the tag: which pipeline runs it. */
+    public String getKind() {
+        return kindOf(request.tag());
+    }
+
+    public static String kindOf(String tag) {
+        return RollbackTag.isRollbackTag(tag) ? "rollback" : ModuleTagParser.isModuleTag(tag) ? "module" : "suite";
+    }
+
+    @JsonIgnore
+    public boolean isModuleRelease() {
+        return ModuleTagParser.isModuleTag(request.tag());
+    }
+
+    /** Whether validation has passed: a suite or a module version is known. */
+    @JsonIgnore
+    public boolean isValidated() {
+        return isRollback() ? rollback != null : isModuleRelease() ? module != null : suite != null;
+    }
+
+    /** The released version: the suite's calendar version or the module's SemVer. */
+    public String version() {
+        return isRollback() ? rollback().label() : isModuleRelease() ? module().version() : suite().version();
+    }
+
+    /** The validated tag. */
+    public String releaseTag() {
+        return isRollback() ? rollback().tag() : isModuleRelease() ? module().tag() : suite().tag();
+    }
+
+    /** The name in the release's file names: {@code 2026.04}, or {@code authority-1.4.0} for a module. */
+    public String releaseName() {
+        if (isRollback()) {
+            return rollback().tag().substring(RollbackTag.PREFIX.length());
+        }
+        return isModuleRelease() ? module().module().toLowerCase(java.util.Locale.ROOT) + "-" + module().version()
+                : suite().version();
+    }
+
     public String getCommit() {
         return commit;
     }
@@ -90,9 +192,24 @@ public final class ReleaseRun {
         return commitTime != null ? commitTime : Instant.parse("1980-01-01T00:00:00Z");
     }
 
-    /** Everything this release writes lands under {@code <out>/<version>/}. */
+    /** Everything this release writes lands under {@code <out>/<version>/} ({@code <out>/modules/<module>/<version>/}). */
     public Path releaseDir() {
-        return request.outputRoot().resolve(suite().version()).toAbsolutePath().normalize();
+        return releaseDir(request.outputRoot(), request.tag(), isRollback() ? null : version());
+    }
+
+    /**
+     * The release directory of a tag already validated, before its run exists. Modules get their own tree, so a module
+     * version never lands beside (or on) a suite version.
+     */
+    public static Path releaseDir(Path outputRoot, String tag, String version) {
+        if (RollbackTag.isRollbackTag(tag)) {
+            // A rollback's commands, logs, plan and summary: one directory per rollback target.
+            return outputRoot.resolve("rollbacks").resolve(tag.substring(RollbackTag.PREFIX.length())).toAbsolutePath().normalize();
+        }
+        Path dir = ModuleTagParser.isModuleTag(tag)
+                ? outputRoot.resolve("modules").resolve(ModuleTagParser.nameInTag(tag)).resolve(version)
+                : outputRoot.resolve(version);
+        return dir.toAbsolutePath().normalize();
     }
 
     public String getFailure() {

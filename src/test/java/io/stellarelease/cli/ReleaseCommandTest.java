@@ -61,6 +61,18 @@ class ReleaseCommandTest {
     }
 
     @Test
+    void releaseAcceptsModuleTagsAndRollbackChecksItsTarget() {
+        Result module = run("release", "module-authority-v9.9.9", "--out", out.toString(), "--dry-run");
+        assertThat(module.exit()).isEqualTo(3);
+        assertThat(module.stderr()).contains("module version must match src/Authority/version.txt: it holds 1.4.0, the tag says 9.9.9");
+
+        Result rollback = run("rollback", "--module", "Nope", "--dry-run");
+        assertThat(rollback.exit()).isEqualTo(3);
+        assertThat(rollback.stderr()).contains("module must be one of the configured modules: got 'Nope'");
+        assertThat(run("rollback", "--module", "Authority", "--suite").exit()).isEqualTo(2);
+    }
+
+    @Test
     void badUsageAndBadConfigurationExitWith2() {
         assertThat(run("release").exit()).isEqualTo(2);
         Result r = run("release", "suite-2026.04-nova", "--config", out.resolve("missing.yaml").toString());

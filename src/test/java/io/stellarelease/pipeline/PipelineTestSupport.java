@@ -63,6 +63,7 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
         });
         Properties p = new Properties();
         p.put("stella.config", config.toString());
+        p.put("stella.state-dir", tmp.resolve("state").toString());
         p.put("camel.main.routes-include-pattern", routesPattern());
         return p;
     }

@@ -34,7 +34,7 @@ class PublishReleaseTest extends PublishingTestSupport {
         assertThat(run.getFailure()).isNull();
         assertThat(run.getStages()).extracting(StageRecord::getName).containsExactly("validate", "test-gate",
                 "build-modules", "build-containers", "build-cli", "build-helm", "publish-nuget", "push-containers",
-                "publish-helm", "release-manifest", "create-release", "verify", "summary");
+                "publish-helm", "release-manifest", "create-release", "verify", "record-history", "summary");
         assertThat(run.getStages()).filteredOn(s -> !s.getName().equals("test-gate"))
                 .allSatisfy(s -> assertThat(s.getStatus()).as(s.getName()).isEqualTo(Status.DONE));
         Path dir = out.resolve("2026.04");

@@ -35,7 +35,7 @@ class SuiteReleaseTest extends PipelineTestSupport {
         assertThat(run.isSucceeded()).isTrue();
         assertThat(run.getStages()).extracting(s -> s.getName()).containsExactly("validate", "test-gate",
                 "build-modules", "build-containers", "build-cli", "build-helm", "publish-nuget", "push-containers",
-                "publish-helm", "release-manifest", "create-release", "verify", "summary");
+                "publish-helm", "release-manifest", "create-release", "verify", "record-history", "summary");
         assertThat(run.getStages()).allSatisfy(s -> assertThat(s.getStatus())
                 .isEqualTo(PUBLISHING.contains(s.getName()) ? Status.SKIPPED : Status.DONE));
         assertThat(run.stage("publish-nuget").orElseThrow().getReason()).contains("no NuGet feed configured");

@@ -109,6 +109,37 @@ class DispatchServiceTest {
     }
 
     @Test
+    void aModuleDispatchRunsTheModulePipelineWithItsPublishFlags() throws Exception {
+        Files.writeString(fixture.repo.resolve("src/Authority/CHANGELOG.md"), "## [1.4.0] - 2026-04-15\n\n- DPoP.\n");
+        byte[] message = ("{\"kind\":\"module\",\"module\":\"Authority\",\"version\":\"1.4.0\","
+                + "\"publishNuget\":false,\"publishContainer\":false}").getBytes();
+        HttpResponse<String> accepted = fixture.post("/api/v1/dispatch", message, Map.of("Content-Type", "application/json",
+                "Authorization", "Bearer " + ServiceFixture.TOKEN));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String id = ServiceFixture.json(accepted).get("run").asText();
+        assertThat(ServiceFixture.json(accepted).get("tag").asText()).isEqualTo("module-authority-v1.4.0");
+
+        JsonNode finished = fixture.awaitRun(id, r -> !r.at("/run/state").asText().matches("queued|running"), Duration.ofMinutes(3));
+        assertThat(finished.at("/run/state").asText()).as(finished.toString()).isEqualTo("succeeded");
+        assertThat(finished.at("/run/kind").asText()).isEqualTo("module");
+        assertThat(finished.at("/run/skipNuget").asBoolean()).isTrue();
+        assertThat(finished.get("plannedStages")).extracting(JsonNode::asText).containsExactly("validate-module",
+                "test-gate", "build-modules", "publish-nuget", "build-containers", "push-containers", "release-manifest", "record-history", "summary");
+        JsonNode stages = finished.at("/pipeline/stages");
+        JsonNode nuget = java.util.stream.StreamSupport.stream(stages.spliterator(), false)
+                .filter(s -> s.get("name").asText().equals("publish-nuget")).findFirst().orElseThrow();
+        assertThat(nuget.get("reason").asText()).isEqualTo("not requested (publishNuget: false)");
+        assertThat(finished.get("files").toString()).contains("module-authority-1.4.0.yaml");
+        assertThat(fixture.out.resolve("modules/authority/1.4.0/module-authority-1.4.0.yaml")).exists();
+
+        // A module tag that breaks a module rule is refused with the rule, as suite tags are.
+        HttpResponse<String> rule = fixture.post("/api/v1/dispatch",
+                "{\"kind\":\"module\",\"module\":\"Nope\",\"version\":\"1.0.0\"}".getBytes(),
+                Map.of("Content-Type", "application/json", "Authorization", "Bearer " + ServiceFixture.TOKEN));
+        assertThat(rule.statusCode()).as(rule.body()).isEqualTo(422);
+    }
+
+    @Test
     void healthReportsTheQueueAndTheStateStore() {
         HttpResponse<String> health = fixture.get("/observe/health");
         assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
