@@ -47,7 +47,7 @@ public class GiteaRelease {
     /** Writes the release's requests into release-plan.json: what {@link #publish} sends to a Gitea without it. */
     public void plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
         GiteaClient dry = targets.giteaClient(true);
-        publisher(dry).offlineDryRun().publishRelease(run.suite().tag(), title(run.suite()), body(run),
+        publisher(dry).offlineDryRun().publishRelease(run.requireSuite().tag(), title(run.requireSuite()), body(run),
                 prerelease(run), targets.gitea().draft(), assets(run), targets.assetPolicy());
         List<GtPlannedRequest> requests = dry.plannedRequests().stream()
                 .map(r -> new GtPlannedRequest(r.method(), r.path().replace("/releases/-1/", "/releases/{id}/"), r.body()))
@@ -57,8 +57,8 @@ public class GiteaRelease {
 
     public StepResult publish(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
         Instant started = Instant.now();
-        GiteaPublisher.PublishResult result = publisher(targets.giteaClient(false)).publishRelease(run.suite().tag(),
-                title(run.suite()), body(run), prerelease(run), targets.gitea().draft(), assets(run), targets.assetPolicy());
+        GiteaPublisher.PublishResult result = publisher(targets.giteaClient(false)).publishRelease(run.requireSuite().tag(),
+                title(run.requireSuite()), body(run), prerelease(run), targets.gitea().draft(), assets(run), targets.assetPolicy());
         Map<String, String> details = new TreeMap<>();
         details.put("releaseId", String.valueOf(result.release().id()));
         if (result.release().htmlUrl() != null) {
@@ -76,7 +76,7 @@ public class GiteaRelease {
     }
 
     private boolean prerelease(ReleaseRun run) {
-        return targets.config().channels().get(run.suite().channel()).prerelease();
+        return targets.config().channels().get(run.requireSuite().channel()).prerelease();
     }
 
     /** {@code StellaOps 2026.04 Nova}: the configured title with the codename capitalised. */
@@ -90,7 +90,7 @@ public class GiteaRelease {
     String body(ReleaseRun run) {
         ReleaseConfig config = targets.config();
         String changes = ChangelogRule.section(run.getRequest().workspace().resolve(config.rules().changelog()),
-                run.suite().version()).orElse("").strip();
+                run.requireSuite().version()).orElse("").strip();
         return changes + "\n\n" + summary.stagesTable(run);
     }
 
@@ -98,7 +98,7 @@ public class GiteaRelease {
     public static List<Path> assets(ReleaseRun run) {
         List<String> names = new ArrayList<>();
         names.add(ReleaseManifest.fileName(run));
-        names.add(Checksums.fileName(run.suite().version()));
+        names.add(Checksums.fileName(run.requireSuite().version()));
         run.doneSteps(ExecPlanner.BUILD_CLI).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
         run.doneSteps(HelmChart.STAGE).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
         return names.stream().map(run.releaseDir()::resolve).filter(Files::isRegularFile).toList();

@@ -148,7 +148,7 @@ public class RollbackPlanner {
 
     /** The commands of the run's rollback, each with its values as environment variables too. */
     private List<ExecJob> build(ReleaseRun run) {
-        RollbackTag tag = run.rollback();
+        RollbackTag tag = run.requireRollback();
         List<ExecJob> jobs = new ArrayList<>();
         if (tag.mode().equals("helm")) {
             Map<String, String> values = new LinkedHashMap<>();

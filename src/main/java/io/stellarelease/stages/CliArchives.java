@@ -39,7 +39,7 @@ public class CliArchives {
             return step.withArtifacts(List.of(), Map.of("runtime", rid));
         }
         boolean zip = config.cli().zipRuntimes() != null && config.cli().zipRuntimes().contains(rid);
-        String name = config.cli().archive().replace("{version}", run.suite().version()).replace("{rid}", rid)
+        String name = config.cli().archive().replace("{version}", run.requireSuite().version()).replace("{rid}", rid)
                 + (zip ? ".zip" : ".tar.gz");
         Path target = run.releaseDir().resolve(CLI_DIR).resolve(name);
         try {

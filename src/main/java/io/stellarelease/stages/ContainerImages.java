@@ -89,7 +89,7 @@ public class ContainerImages {
         if (run.isModuleRelease()) {
             return List.of(run.version());
         }
-        SuiteVersion suite = run.suite();
+        SuiteVersion suite = run.requireSuite();
         return List.copyOf(new LinkedHashSet<>(config.containers().tags().stream()
                 .map(t -> t.replace("{version}", suite.version()).replace("{channel}", suite.channel()))
                 .toList()));

@@ -47,7 +47,7 @@ public class ExecPlanner {
         Path workspace = run.getRequest().workspace();
         List<ExecJob> jobs = new ArrayList<>();
         for (ReleaseConfig.Module module : config.modules().items()) {
-            if (run.isModuleRelease() && !module.name().equals(run.module().module())) {
+            if (run.isModuleRelease() && !module.name().equals(run.requireModule().module())) {
                 continue;
             }
             Map<String, String> env = releaseEnv(run);
@@ -82,13 +82,13 @@ public class ExecPlanner {
         env.put("RELEASE_TAG", run.releaseTag());
         env.put("VERSION", run.version());
         if (run.isModuleRelease()) {
-            ReleaseConfig.Module module = config.module(run.module().module()).orElseThrow();
+            ReleaseConfig.Module module = config.module(run.requireModule().module()).orElseThrow();
             env.put("MODULE", module.name());
             env.put("MODULE_LOWER", module.lowerName());
             env.put("MODULE_DIR", module.path());
             env.put("MODULE_VERSION", run.version());
         } else {
-            SuiteVersion suite = run.suite();
+            SuiteVersion suite = run.requireSuite();
             env.put("SUITE_VERSION", suite.version());
             env.put("CODENAME", suite.codename());
             env.put("CHANNEL", suite.channel());

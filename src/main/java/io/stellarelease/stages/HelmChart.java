@@ -42,7 +42,7 @@ public class HelmChart {
 
     public StepResult build(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
         Instant started = Instant.now();
-        String version = run.suite().version();
+        String version = run.requireSuite().version();
         Path chartDir = run.getRequest().workspace().resolve(config.helm().chart());
         String name = chartDir.getFileName().toString();
         try {

@@ -49,7 +49,7 @@ public class ReleaseManifest {
 
     /** {@code suite-2026.04.yaml}, or {@code module-authority-1.4.0.yaml} for a module release. */
     public static String fileName(ReleaseRun run) {
-        return run.isModuleRelease() ? "module-" + run.releaseName() + ".yaml" : fileName(run.suite().version());
+        return run.isModuleRelease() ? "module-" + run.releaseName() + ".yaml" : fileName(run.requireSuite().version());
     }
 
     public Path write(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
@@ -66,7 +66,7 @@ public class ReleaseManifest {
         if (run.isModuleRelease()) {
             return moduleContent(run, releasedAt);
         }
-        SuiteVersion suite = run.suite();
+        SuiteVersion suite = run.requireSuite();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema", SCHEMA);
         Map<String, Object> s = new LinkedHashMap<>();
@@ -111,7 +111,7 @@ public class ReleaseManifest {
 
     /** A module release: the module, its one build (package, image) and its tests; no suite, CLI or chart. */
     private Map<String, Object> moduleContent(ReleaseRun run, Instant releasedAt) {
-        var module = run.module();
+        var module = run.requireModule();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema", SCHEMA);
         Map<String, Object> r = new LinkedHashMap<>();

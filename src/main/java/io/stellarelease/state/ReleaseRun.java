@@ -17,7 +17,7 @@ import java.util.Optional;
 /**
  * The state of one release run, carried through the pipeline as the exchange property
  * {@value #PROPERTY}. Stages add to it; the manifest and the summary are written from it.
- * A run releases either a suite ({@link #suite()}) or one module ({@link #module()}), chosen by its tag;
+ * A run releases either a suite ({@link #requireSuite()}) or one module ({@link #requireModule()}), chosen by its tag;
  * stages shared by both pipelines use {@link #version()}, {@link #releaseTag()} and {@link #releaseDir()}.
  */
 public final class ReleaseRun {
@@ -74,7 +74,7 @@ public final class ReleaseRun {
     }
 
     /** The suite, or a clear error when a stage runs before validate (e.g. after a YAML edit that moved it). */
-    public SuiteVersion suite() {
+    public SuiteVersion requireSuite() {
         if (suite == null) {
             throw new IllegalStateException("the validate stage must run before this stage: no validated release yet");
         }
@@ -89,7 +89,7 @@ public final class ReleaseRun {
         this.rollback = rollback;
     }
 
-    public RollbackTag rollback() {
+    public RollbackTag requireRollback() {
         if (rollback == null) {
             throw new IllegalStateException("the plan-rollback stage must run before this stage: no rollback planned yet");
         }
@@ -128,7 +128,7 @@ public final class ReleaseRun {
     }
 
     /** The module, or a clear error when a module stage runs before validate-module. */
-    public ModuleTag module() {
+    public ModuleTag requireModule() {
         if (module == null) {
             throw new IllegalStateException("the validate-module stage must run before this stage: no validated module release yet");
         }
@@ -157,21 +157,21 @@ public final class ReleaseRun {
 
     /** The released version: the suite's calendar version or the module's SemVer. */
     public String version() {
-        return isRollback() ? rollback().label() : isModuleRelease() ? module().version() : suite().version();
+        return isRollback() ? requireRollback().label() : isModuleRelease() ? requireModule().version() : requireSuite().version();
     }
 
     /** The validated tag. */
     public String releaseTag() {
-        return isRollback() ? rollback().tag() : isModuleRelease() ? module().tag() : suite().tag();
+        return isRollback() ? requireRollback().tag() : isModuleRelease() ? requireModule().tag() : requireSuite().tag();
     }
 
     /** The name in the release's file names: {@code 2026.04}, or {@code authority-1.4.0} for a module. */
     public String releaseName() {
         if (isRollback()) {
-            return rollback().tag().substring(RollbackTag.PREFIX.length());
+            return requireRollback().tag().substring(RollbackTag.PREFIX.length());
         }
-        return isModuleRelease() ? module().module().toLowerCase(java.util.Locale.ROOT) + "-" + module().version()
-                : suite().version();
+        return isModuleRelease() ? requireModule().module().toLowerCase(java.util.Locale.ROOT) + "-" + requireModule().version()
+                : requireSuite().version();
     }
 
     public String getCommit() {
