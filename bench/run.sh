@@ -4,10 +4,15 @@
 #
 #   mvn -B -q package -DskipTests && bench/run.sh
 #
+# stella-release is measured as `after` (this checkout, started the documented way, bin/stella-release) and
+# `after-jar` (the same jar with plain `java -jar`). With BASE_DIR (another checkout, e.g. the commit before a speed
+# change, built with `mvn -B -q package -DskipTests`) it is also measured as `before`, alternating with the others:
+#
+#   git worktree add /tmp/base <commit> && (cd /tmp/base && mvn -B -q package -DskipTests) && BASE_DIR=/tmp/base bench/run.sh
+#
 # Settings (environment): SIZES (module counts, default "9 90 900"), REPS (runs per figure, default 5),
-# REPS_LARGE (900-module runs and the launch A/B, default 3), REPS_SLEEP_LARGE (900 × `sleep 0.2`, default 2:
-# ~95 s a run for make alone), ROUNDS (webhook rounds per tool, default 3), WRK_SECONDS (default 10),
-# BENCH_BASELINE (a results.tsv of an earlier run, shown as "before"), BENCH_OUT (default docs/BENCHMARKS.md).
+# REPS_LARGE (900-module runs, default 3), REPS_SLEEP_LARGE (900 × `sleep 0.2`, default 1: ~95 s a run for make
+# alone), ROUNDS (webhook rounds per tool, default 3), WRK_SECONDS (default 10), BENCH_OUT (default docs/BENCHMARKS.md).
 # Not run by CI, and nothing in `mvn verify` asserts a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +24,22 @@ ROUNDS=${ROUNDS:-3}
 WRK_SECONDS=${WRK_SECONDS:-10}
 OUT_MD=${BENCH_OUT:-docs/BENCHMARKS.md}
 [ -f "$JAR" ] || { echo "bench: build first: mvn -B -q package -DskipTests" >&2; exit 2; }
+if [ -n "${BASE_DIR:-}" ]; then
+  BASE_DIR=$(cd "$BASE_DIR" && pwd)
+  [ -f "$BASE_DIR/target/stella-release.jar" ] || { echo "bench: BASE_DIR has no jar: build it in $BASE_DIR" >&2; exit 2; }
+  VARIANTS=(before after-jar after)
+else
+  VARIANTS=(after-jar after)
+fi
+# vcmd VARIANT: sets CMD to the command that starts that stella-release, from its own checkout (routes, properties).
+vcmd() {
+  case $1 in
+    after) CMD=(env -C "$REPO" bin/stella-release) ;;
+    after-jar) CMD=(env -C "$REPO" java -jar target/stella-release.jar) ;;
+    before) CMD=(env -C "$BASE_DIR" java -jar target/stella-release.jar) ;;
+  esac
+}
+vhome() { if [ "$1" = before ]; then echo "$BASE_DIR"; else echo "$REPO"; fi; }
 
 # --- What we compare against, from Debian's packages ---
 need=()
@@ -43,49 +64,45 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 # The machine may be shared: its load before and after is part of the report.
 record machine load before value "$(cut -d' ' -f1 /proc/loadavg)"
+record meta date - - "$(date -u '+%Y-%m-%d %H:%M UTC')"
+record meta commit - - "$(git rev-parse --short HEAD)"
+record meta dirty - - "$([ -n "$(git status --porcelain --untracked-files=no)" ] && echo yes || echo no)"
+[ -n "${BASE_DIR:-}" ] && record meta base - - "$(git -C "$BASE_DIR" rev-parse --short HEAD 2>/dev/null || echo "$BASE_DIR")"
 
 # --- 1. Orchestration: the suite pipeline vs make -j over the same DAG and commands ---
 for cmd in "true" "sleep 0.2"; do
   for n in ${SIZES:-9 90 900}; do
     reps=$REPS
-    if [ "$n" = 900 ]; then reps=$REPS_LARGE; [ "$cmd" = "true" ] || reps=${REPS_SLEEP_LARGE:-2}; fi
+    if [ "$n" = 900 ]; then reps=$REPS_LARGE; [ "$cmd" = "true" ] || reps=${REPS_SLEEP_LARGE:-1}; fi
     ws=$WORK/ws-$n; [ -d "$ws" ] || gen workspace "$ws" "$n"
     case_=$n" × "$cmd
     gen config "$WORK/release-$n.yaml" "$ws" "$WORK/out-$n" "$n" "$cmd"
     gen makefile "$WORK/Makefile-$n" "$n" "$cmd"
     for r in $(seq 1 "$reps"); do
-      echo "bench: orchestration N=$n '$cmd' run $r/$reps"
-      rm -rf "$WORK/out-$n"
+      for v in "${VARIANTS[@]}"; do
+        echo "bench: orchestration N=$n '$cmd' $v run $r/$reps"
+        rm -rf "$WORK/out-$n"
+        vcmd "$v"
+        t0=$(now_ms)
+        /usr/bin/time -f '%M %U %S' -o "$WORK/time" "${CMD[@]}" release suite-2026.04-nova --config "$WORK/release-$n.yaml" \
+          --workspace "$ws" --out "$WORK/out-$n" --dry-run --skip-tests >"$WORK/release.log" 2>&1 \
+          || { echo "bench: the release failed:"; tail -30 "$WORK/release.log"; exit 1; }
+        t1=$(now_ms)
+        record orch "$case_" "$v" wall_ms $((t1 - t0))
+        read -r rss user sys <"$WORK/time"
+        record orch "$case_" "$v" rss_kb "$rss"
+        record orch "$case_" "$v" cpu_ms "$(python3 -c "print(round(($user + $sys) * 1000))")"
+        # The pipeline's own total (JVM start-up and shutdown excluded), from its summary.
+        record orch "$case_" "$v" pipeline_ms "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(s.get("durationMs",0) for s in d["stages"]))' "$WORK/out-$n/2026.04/state.json")"
+      done
       t0=$(now_ms)
-      /usr/bin/time -f '%M' -o "$WORK/rss" java -jar "$JAR" release suite-2026.04-nova --config "$WORK/release-$n.yaml" \
-        --workspace "$ws" --out "$WORK/out-$n" --dry-run --skip-tests >"$WORK/release.log" 2>&1 \
-        || { echo "bench: the release failed:"; tail -30 "$WORK/release.log"; exit 1; }
-      t1=$(now_ms)
-      record orch "$case_" stella wall_ms $((t1 - t0))
-      record orch "$case_" stella rss_kb "$(cat "$WORK/rss")"
-      # The pipeline's own total (JVM start-up and shutdown excluded), from its summary.
-      record orch "$case_" stella pipeline_ms "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(s.get("durationMs",0) for s in d["stages"]))' "$WORK/out-$n/2026.04/state.json")"
-      t0=$(now_ms)
-      /usr/bin/time -f '%M' -o "$WORK/rss" make -s -j"$P" -f "$WORK/Makefile-$n" all
+      /usr/bin/time -f '%M %U %S' -o "$WORK/time" make -s -j"$P" -f "$WORK/Makefile-$n" all
       t1=$(now_ms)
       record orch "$case_" make wall_ms $((t1 - t0))
-      record orch "$case_" make rss_kb "$(cat "$WORK/rss")"
+      read -r rss user sys <"$WORK/time"
+      record orch "$case_" make rss_kb "$rss"
+      record orch "$case_" make cpu_ms "$(python3 -c "print(round(($user + $sys) * 1000))")"
     done
-  done
-done
-
-# --- Process launch A/B, alternating: a profile put the build threads' time in forkAndExec (bench/NOTES.md) ---
-# POSIX_SPAWN is the JDK default (two execs a start, via jspawnhelper); VFORK execs once.
-gen config "$WORK/release-900.yaml" "$WORK/ws-900" "$WORK/out-900" 900 "true"
-for r in $(seq 1 "$REPS_LARGE"); do
-  for mech in POSIX_SPAWN VFORK; do
-    echo "bench: launch mechanism $mech, 900 × true, run $r/$REPS_LARGE"
-    rm -rf "$WORK/out-900"
-    t0=$(now_ms)
-    java -Djdk.lang.Process.launchMechanism=$mech -jar "$JAR" release suite-2026.04-nova --config "$WORK/release-900.yaml" \
-      --workspace "$WORK/ws-900" --out "$WORK/out-900" --dry-run --skip-tests >"$WORK/release.log" 2>&1
-    record ab "900 × true" "$mech" wall_ms $(( $(now_ms) - t0 ))
-    record ab "900 × true" "$mech" build_modules_ms "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print([s["durationMs"] for s in d["stages"] if s["name"]=="build-modules"][0])' "$WORK/out-900/2026.04/state.json")"
   done
 done
 
@@ -101,14 +118,17 @@ gen config "$WORK/release-svc.yaml" "$WORK/ws-9" "$WORK/svc-out" 9 "true" \
 # Dispatch runs release the 900-module workspace (commands `true`): the footprint while 900 modules build.
 [ -d "$WORK/ws-900" ] || gen workspace "$WORK/ws-900" 900
 gen config "$WORK/release-svc900.yaml" "$WORK/ws-900" "$WORK/svc-out" 900 "true"
-cp config/application.properties "$WORK/svc.properties"
-start_serve() { # start_serve NAME CONFIG: starts serve with fresh state, waits for health; sets SERVE_PID, STARTUP_MS
-  local name=$1 config=$2
+# serve is measured as `after` (bin/stella-release serve) and, with BASE_DIR, `before`.
+SERVE_VARIANTS=(after); [ -n "${BASE_DIR:-}" ] && SERVE_VARIANTS=(before after)
+start_serve() { # start_serve VARIANT NAME CONFIG: starts serve with fresh state, waits for health; sets SERVE_PID, STARTUP_MS
+  local variant=$1 name=$2 config=$3
   mkdir -p "$WORK/$name"
-  printf 'stella.dispatch.dir = %s\n' "$WORK/$name/queue" >>"$WORK/$name.properties.tmp"
-  cat "$WORK/svc.properties" "$WORK/$name.properties.tmp" >"$WORK/$name.properties"
+  # The variant's own application.properties, with the queue in the scratch directory.
+  { cat "$(vhome "$variant")/config/application.properties"; printf '\nstella.dispatch.dir = %s\n' "$WORK/$name/queue"; } \
+    >"$WORK/$name.properties"
+  vcmd "$variant"
   local t0; t0=$(now_ms)
-  java -jar "$JAR" serve --port "$PORT" --state "$WORK/$name/state" --config "$config" \
+  "${CMD[@]}" serve --port "$PORT" --state "$WORK/$name/state" --config "$config" \
     --properties "$WORK/$name.properties" >"$WORK/$name/serve.log" 2>&1 &
   SERVE_PID=$!; PIDS+=("$SERVE_PID")
   until curl -sf -o /dev/null "http://127.0.0.1:$PORT/observe/health"; do
@@ -121,11 +141,12 @@ stop_serve() { kill -TERM "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true; }
 
 # --- 3. Start-up and footprint ---
 for r in $(seq 1 "$REPS"); do
-  echo "bench: start-up run $r/$REPS"; rm -rf "$WORK/svc-out"
-  start_serve "startup-$r" "$WORK/release-svc900.yaml"
-  record serve startup stella startup_ms "$STARTUP_MS"
+ for v in "${SERVE_VARIANTS[@]}"; do
+  echo "bench: start-up run $r/$REPS: $v"; rm -rf "$WORK/svc-out"
+  start_serve "$v" "startup-$r-$v" "$WORK/release-svc900.yaml"
+  record serve startup "$v" startup_ms "$STARTUP_MS"
   sleep 2
-  record serve idle stella rss_kb "$(rss_kb "$SERVE_PID")"
+  record serve idle "$v" rss_kb "$(rss_kb "$SERVE_PID")"
   run=$(curl -sf -H "Authorization: Bearer $STELLA_DISPATCH_TOKEN" -H 'Content-Type: application/json' \
     -d '{"kind":"suite","version":"2026.04","codename":"Nova","dryRun":true,"skipTests":true}' \
     "http://127.0.0.1:$PORT/api/v1/dispatch" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"])')
@@ -136,9 +157,10 @@ for r in $(seq 1 "$REPS"); do
     case $state in succeeded) break ;; failed|interrupted) echo "bench: the 900-module run $state"; exit 1 ;; esac
     sleep 0.1
   done
-  record serve "900 modules building" stella rss_kb "$peak"
-  record serve "900-module run (dispatch to done)" stella run_ms $(( $(now_ms) - t0 ))
+  record serve "900 modules building" "$v" rss_kb "$peak"
+  record serve "900-module run (dispatch to done)" "$v" run_ms $(( $(now_ms) - t0 ))
   stop_serve
+ done
 done
 
 # --- 2. Webhook intake: stella-release serve vs adnanh/webhook, alternating ---
@@ -153,17 +175,20 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
 webhook_case() { # webhook_case CASE BODIES
   local case_=$1 bodies=$2
   for r in $(seq 1 "$ROUNDS"); do
-    echo "bench: webhook '$case_' round $r/$ROUNDS: stella-release"
-    start_serve "wh-$r-${case_// /}" "$WORK/release-svc.yaml"
+   for v in "${SERVE_VARIANTS[@]}"; do
+    echo "bench: webhook '$case_' round $r/$ROUNDS: stella-release ($v)"
+    local name="wh-$r-$v-${case_// /}"
+    start_serve "$v" "$name" "$WORK/release-svc.yaml"
     local url="http://127.0.0.1:$PORT/api/v1/webhooks/gitea"
     curl -s -H 'Content-Type: application/json' -H 'X-Gitea-Event: create' \
       -H "X-Gitea-Signature: $(head -1 "$bodies" | cut -f1)" --data-binary "$(head -1 "$bodies" | cut -f2)" "$url" >"$WORK/answer.json"
     echo "bench:   first answer: $(cat "$WORK/answer.json")"
     wrk_run "$url" "$bodies" 1 3 >/dev/null              # warm-up, then the measured run on other tags
     res=$(wrk_run "$url" "$bodies" 20000 "$WRK_SECONDS"); echo "bench:   $res"
-    for k in rps p50_ms p99_ms non2xx; do record webhook "$case_" stella "$k" "$(field $k "$res")"; done
-    record webhook "$case_" stella runs_recorded "$(find "$WORK/wh-$r-${case_// /}/state/runs" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)"
+    for k in rps p50_ms p99_ms non2xx; do record webhook "$case_" "$v" "$k" "$(field $k "$res")"; done
+    record webhook "$case_" "$v" runs_recorded "$(find "$WORK/$name/state/runs" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)"
     stop_serve
+   done
     echo "bench: webhook '$case_' round $r/$ROUNDS: adnanh/webhook"
     webhook -hooks "$WORK/hooks.json" -ip 127.0.0.1 -port "$HOOK_PORT" >"$WORK/webhook.log" 2>&1 &
     local hook_pid=$!; PIDS+=("$hook_pid")
@@ -182,5 +207,5 @@ record machine load after value "$(cut -d' ' -f1 /proc/loadavg)"
 # --- The report ---
 mkdir -p "$(dirname "$OUT_MD")"
 cp "$RESULTS" bench/results-latest.tsv
-python3 bench/report.py "$RESULTS" "${BENCH_BASELINE:-}" >"$OUT_MD"
+python3 bench/report.py "$RESULTS" >"$OUT_MD"
 echo "bench: wrote $OUT_MD (raw figures: bench/results-latest.tsv)"
