@@ -12,7 +12,9 @@
 #
 # Settings (environment): SIZES (module counts, default "9 90 900"), REPS (runs per figure, default 5),
 # REPS_LARGE (900-module runs, default 3), REPS_SLEEP_LARGE (900 × `sleep 0.2`, default 1: ~95 s a run for make
-# alone), ROUNDS (webhook rounds per tool, default 3), WRK_SECONDS (default 10), BENCH_OUT (default docs/BENCHMARKS.md).
+# alone), ROUNDS (webhook rounds per tool, default 3), WRK_SECONDS (default 10), BENCH_OUT (default docs/BENCHMARKS.md),
+# SECTIONS (default "orchestration serve webhooks"), BENCH_APPEND (a results.tsv of an earlier run whose figures are
+# added to this run's report, e.g. the sections not run now).
 # Not run by CI, and nothing in `mvn verify` asserts a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,8 +71,9 @@ record meta commit - - "$(git rev-parse --short HEAD)"
 record meta dirty - - "$([ -n "$(git status --porcelain --untracked-files=no)" ] && echo yes || echo no)"
 [ -n "${BASE_DIR:-}" ] && record meta base - - "$(git -C "$BASE_DIR" rev-parse --short HEAD 2>/dev/null || echo "$BASE_DIR")"
 
+SECTIONS=${SECTIONS:-orchestration serve webhooks}
 # --- 1. Orchestration: the suite pipeline vs make -j over the same DAG and commands ---
-for cmd in "true" "sleep 0.2"; do
+[[ " $SECTIONS " == *" orchestration "* ]] && for cmd in "true" "sleep 0.2"; do
   for n in ${SIZES:-9 90 900}; do
     reps=$REPS
     if [ "$n" = 900 ]; then reps=$REPS_LARGE; [ "$cmd" = "true" ] || reps=${REPS_SLEEP_LARGE:-1}; fi
@@ -140,7 +143,7 @@ start_serve() { # start_serve VARIANT NAME CONFIG: starts serve with fresh state
 stop_serve() { kill -TERM "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true; }
 
 # --- 3. Start-up and footprint ---
-for r in $(seq 1 "$REPS"); do
+[[ " $SECTIONS " == *" serve "* ]] && for r in $(seq 1 "$REPS"); do
  for v in "${SERVE_VARIANTS[@]}"; do
   echo "bench: start-up run $r/$REPS: $v"; rm -rf "$WORK/svc-out"
   start_serve "$v" "startup-$r-$v" "$WORK/release-svc900.yaml"
@@ -153,7 +156,13 @@ for r in $(seq 1 "$REPS"); do
   peak=0; t0=$(now_ms)
   while :; do
     kb=$(rss_kb "$SERVE_PID"); [ "$kb" -gt "$peak" ] && peak=$kb
-    state=$(curl -sf "http://127.0.0.1:$PORT/api/v1/runs/$run" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"]["state"])')
+    # A poll that fails (a busy moment) is only a missed sample; a dead server is an error.
+    state=$(curl -sf "http://127.0.0.1:$PORT/api/v1/runs/$run" 2>/dev/null \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"]["state"])' 2>/dev/null || echo unknown)
+    if [ "$state" = unknown ]; then
+      echo "bench: a status poll of run $run failed (curl -sf exit or no JSON)"
+      kill -0 "$SERVE_PID" 2>/dev/null || { echo "bench: serve died:"; tail -30 "$WORK/startup-$r-$v/serve.log"; exit 1; }
+    fi
     case $state in succeeded) break ;; failed|interrupted) echo "bench: the 900-module run $state"; exit 1 ;; esac
     sleep 0.1
   done
@@ -200,12 +209,15 @@ webhook_case() { # webhook_case CASE BODIES
     kill "$hook_pid"; wait "$hook_pid" 2>/dev/null || true
   done
 }
-webhook_case "not a release tag (ignored)" "$WORK/bodies-other.txt"
-webhook_case "distinct release tags (accepted)" "$WORK/bodies-release.txt"
+if [[ " $SECTIONS " == *" webhooks "* ]]; then
+  webhook_case "not a release tag (ignored)" "$WORK/bodies-other.txt"
+  webhook_case "distinct release tags (accepted)" "$WORK/bodies-release.txt"
+fi
 
 record machine load after value "$(cut -d' ' -f1 /proc/loadavg)"
 # --- The report ---
 mkdir -p "$(dirname "$OUT_MD")"
+if [ -n "${BENCH_APPEND:-}" ]; then grep -v -P '^(meta|machine)\t' "$BENCH_APPEND" >>"$RESULTS"; fi
 cp "$RESULTS" bench/results-latest.tsv
 python3 bench/report.py "$RESULTS" >"$OUT_MD"
 echo "bench: wrote $OUT_MD (raw figures: bench/results-latest.tsv)"
