@@ -4,14 +4,18 @@ import io.stellarelease.intake.HttpAnswerException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The files a release left in its directory, for the run API: listed, and served one at a time. Only
@@ -29,27 +33,51 @@ public final class ReleaseFiles {
     private ReleaseFiles() {
     }
 
-    /** Published files, sorted by path; logs are left to the log API. */
+    /**
+     * Published files, sorted by path; logs are left to the log API. A running release changes its directory
+     * while this walks it (a step's pid file comes and goes): a file that vanishes is simply not listed. The
+     * logs, the scratch space and Jib's cache are not walked at all.
+     */
     public static List<Entry> list(String runId, Path releaseDir) {
         if (releaseDir == null || !Files.isDirectory(releaseDir)) {
             return List.of();
         }
         List<Entry> entries = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(releaseDir)) {
-            for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
-                String rel = releaseDir.relativize(p).toString().replace('\\', '/');
-                if (rel.isEmpty() || hidden(rel) || rel.startsWith("logs/") || !Files.isRegularFile(p)) {
-                    continue;
+        try {
+            Files.walkFileTree(releaseDir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    String rel = relative(releaseDir, dir);
+                    return rel.isEmpty() || !(hidden(rel) || rel.equals("logs")) ? FileVisitResult.CONTINUE
+                            : FileVisitResult.SKIP_SUBTREE;
                 }
-                entries.add(new Entry(rel, Files.size(p), "/api/v1/runs/" + runId + "/files/" + rel));
-                if (entries.size() >= MAX_LISTED) {
-                    break;
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    String rel = relative(releaseDir, file);
+                    if (attrs.isRegularFile() && !hidden(rel)) {
+                        entries.add(new Entry(rel, attrs.size(), "/api/v1/runs/" + runId + "/files/" + rel));
+                    }
+                    return FileVisitResult.CONTINUE;
                 }
-            }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+            });
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("could not list the files of " + releaseDir, e);
         }
-        return entries;
+        entries.sort(Comparator.comparing(Entry::path));
+        return entries.size() > MAX_LISTED ? List.copyOf(entries.subList(0, MAX_LISTED)) : entries;
+    }
+
+    private static String relative(Path root, Path p) {
+        return root.relativize(p).toString().replace('\\', '/');
     }
 
     /** The file at {@code relative} inside {@code releaseDir}, or a 400/404 answer. */
