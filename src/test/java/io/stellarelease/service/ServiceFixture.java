@@ -197,7 +197,8 @@ final class ServiceFixture {
         }
     }
 
-    static void git(Path dir, String... args) {
+    /** Runs git in {@code dir} and returns what it printed. */
+    static String git(Path dir, String... args) {
         String[] command = Stream.concat(Stream.of("git", "-c", "user.name=Test", "-c", "user.email=test@example.org"),
                 Stream.of(args)).toArray(String[]::new);
         try {
@@ -206,6 +207,7 @@ final class ServiceFixture {
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new AssertionError("git " + String.join(" ", args) + " failed: " + output);
             }
+            return output;
         } catch (IOException e) {
             throw new AssertionError("git is needed by this test: " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -101,6 +101,40 @@ class WebhookServiceTest {
     }
 
     @Test
+    void aPushedModuleTagReleasesThatModuleFromItsCommit() throws Exception {
+        // A commit after the suite's, with the module's changelog entry, tagged as Gitea would receive it.
+        java.nio.file.Files.writeString(fixture.repo.resolve("src/Authority/CHANGELOG.md"),
+                "# Authority\n\n## [1.4.0] - 2026-04-20\n\n- DPoP.\n");
+        ServiceFixture.git(fixture.repo, "add", "-A");
+        ServiceFixture.git(fixture.repo, "commit", "-q", "-m", "Authority 1.4.0");
+        ServiceFixture.git(fixture.repo, "tag", "module-authority-v1.4.0");
+        String commit = ServiceFixture.git(fixture.repo, "rev-parse", "HEAD").strip();
+
+        HttpResponse<String> accepted = gitea("create", ServiceFixture.giteaCreate("module-authority-v1.4.0"),
+                "33333333-0000-4000-8000-000000000001");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(ServiceFixture.json(accepted).get("status").asText()).isEqualTo("accepted");
+        String id = ServiceFixture.json(accepted).get("run").asText();
+
+        JsonNode run = fixture.awaitRun(id, r -> !r.at("/run/state").asText().matches("queued|running"), Duration.ofMinutes(3));
+        assertThat(run.at("/run/state").asText()).as(run.toString()).isEqualTo("succeeded");
+        assertThat(run.at("/run/kind").asText()).isEqualTo("module");
+        assertThat(run.at("/run/version").asText()).isEqualTo("1.4.0");
+        assertThat(run.at("/pipeline/commit").asText()).isEqualTo(commit);
+        assertThat(run.at("/pipeline/stages")).extracting(s -> s.get("name").asText())
+                .startsWith("validate-module").contains("build-modules", "build-containers");
+        assertThat(run.get("files").toString()).contains("module-authority-1.4.0.yaml");
+        assertThat(fixture.out.resolve("modules/authority/1.4.0/module-authority-1.4.0.yaml")).exists();
+
+        // A module tag that breaks a module rule is refused with the rule, as suite tags are.
+        ServiceFixture.git(fixture.repo, "tag", "module-nope-v1.0.0");
+        HttpResponse<String> unknown = gitea("create", ServiceFixture.giteaCreate("module-nope-v1.0.0"),
+                "33333333-0000-4000-8000-000000000002");
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(422);
+        assertThat(ServiceFixture.json(unknown).get("error").asText()).contains("module-nope-v1.0.0").contains("nope");
+    }
+
+    @Test
     void answersEachKindOfBadOrIrrelevantDelivery() {
         byte[] body = ServiceFixture.giteaCreate("suite-2026.04-orion");
         // Wrong codename: a release tag that breaks a rule.
