@@ -128,6 +128,11 @@ public class ServiceBeans implements CamelConfiguration {
     }
 
     @BindToRegistry
+    public org.apache.camel.spi.HeaderFilterStrategy dashboardHeaderFilter() {
+        return io.stellarelease.service.DashboardAssets.headerFilter();
+    }
+
+    @BindToRegistry
     public HttpAnswers httpAnswers() {
         return new HttpAnswers();
     }

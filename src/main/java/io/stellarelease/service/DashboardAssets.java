@@ -1,10 +1,13 @@
 package io.stellarelease.service;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpHeaderFilterStrategy;
+import org.apache.camel.spi.HeaderFilterStrategy;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -19,6 +22,33 @@ public class DashboardAssets {
             "dashboard.js", "text/javascript; charset=utf-8");
     private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
             + "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private final Map<String, byte[]> files = new HashMap<>();
+
+    /** Reads the files once: a page view is then a map lookup, not a jar lookup per request. */
+    public DashboardAssets() {
+        for (String name : TYPES.keySet()) {
+            try (InputStream in = DashboardAssets.class.getResourceAsStream("/dashboard/" + name)) {
+                if (in == null) {
+                    throw new IllegalStateException("dashboard/" + name + " is missing from the jar");
+                }
+                files.put(name, in.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * The dashboard routes' header filter: Camel's HTTP filter drops {@code Cache-Control} from responses
+     * (it is in its common out-filter), which left browsers to cache the page heuristically. The dashboard's
+     * own answer (always revalidate) passes; everything else is filtered as usual.
+     */
+    public static HeaderFilterStrategy headerFilter() {
+        HttpHeaderFilterStrategy strategy = new HttpHeaderFilterStrategy();
+        strategy.getOutFilter().remove("cache-control");
+        return strategy;
+    }
 
     /** The page itself, at {@code /}. */
     public void page(Exchange exchange) {
@@ -39,14 +69,7 @@ public class DashboardAssets {
             exchange.getMessage().setBody("not found\n");
             return;
         }
-        try (InputStream in = DashboardAssets.class.getResourceAsStream("/dashboard/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("dashboard/" + name + " is missing from the jar");
-            }
-            exchange.getMessage().setBody(in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        exchange.getMessage().setBody(files.get(name));
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, type);
         exchange.getMessage().setHeader("Content-Security-Policy", POLICY);

@@ -177,6 +177,27 @@ class WebhookServiceTest {
     }
 
     @Test
+    void theDashboardIsServedWithItsCachingAndContentPolicyHeaders() {
+        HttpResponse<String> page = fixture.get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        // Revalidated on every load, so a new version of the dashboard is never hidden behind a cached one.
+        assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(p -> assertThat(p)
+                .contains("script-src 'self'").contains("default-src 'none'"));
+        assertThat(page.body()).contains("dashboard.js");
+
+        HttpResponse<String> script = fixture.get("/dashboard/dashboard.js");
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(script.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        assertThat(script.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(fixture.get("/dashboard/other.js").statusCode()).isEqualTo(404);
+        // The API's answers keep Camel's usual filtering: no caching header is invented there.
+        assertThat(fixture.get("/api/v1/runs").headers().firstValue("Cache-Control")).isEmpty();
+    }
+
+    @Test
     void githubFormatWebhooksAreVerifiedWithTheirOwnHeader() {
         String body = """
                 {"ref":"suite-2026.10-orion-stable","ref_type":"tag","master_branch":"main","pusher_type":"user",
