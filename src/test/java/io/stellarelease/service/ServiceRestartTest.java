@@ -120,6 +120,44 @@ class ServiceRestartTest {
     }
 
     @Test
+    void aKilledServiceResumesAModuleRunFromItsUnfinishedStage() throws Exception {
+        prepare();
+        Files.writeString(fixture.repo.resolve("src/Authority/CHANGELOG.md"), "## [1.4.0] - 2026-04-15\n\n- DPoP.\n");
+        startService();
+        HttpResponse<String> accepted = fixture.post("/api/v1/dispatch",
+                "{\"kind\":\"module\",\"module\":\"Authority\",\"version\":\"1.4.0\"}".getBytes(),
+                Map.of("Content-Type", "application/json", "Authorization", "Bearer " + ServiceFixture.TOKEN));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String id = ServiceFixture.json(accepted).get("run").asText();
+        awaitBuildingModules(id);
+        ServiceFixture.sleep(500);
+        List<ProcessHandle> builds = service.toHandle().descendants().toList();
+        assertThat(builds).as("the module's build running under the service").isNotEmpty();
+
+        service.destroyForcibly(); // SIGKILL
+        assertThat(service.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(recordOnDisk(id).get("state").asText()).isEqualTo("running");
+
+        startService();
+        JsonNode done = fixture.awaitRun(id, r -> !r.at("/run/state").asText().matches("queued|running|interrupted"),
+                Duration.ofMinutes(3));
+        assertThat(awaitGone(builds)).as("builds the killed service left behind, still running").isEmpty();
+        assertThat(done.at("/run/state").asText()).as(done.toString()).isEqualTo("succeeded");
+        assertThat(done.at("/run/kind").asText()).isEqualTo("module");
+        assertThat(done.at("/run/attempts").asInt()).isEqualTo(2);
+        Map<String, JsonNode> stages = new java.util.HashMap<>();
+        done.at("/pipeline/stages").forEach(s -> stages.put(s.get("name").asText(), s));
+        assertThat(stages.get("validate-module").get("earlierAttempt").asBoolean()).isTrue();
+        assertThat(stages.get("build-modules").get("earlierAttempt").asBoolean()).isFalse();
+        assertThat(stages.get("build-modules").get("steps")).hasSize(1);
+        Path release = fixture.out.resolve("modules/authority/1.4.0");
+        assertThat(release.resolve("module-authority-1.4.0.yaml")).exists();
+        try (var nupkgs = Files.list(release.resolve("nuget"))) {
+            assertThat(nupkgs.map(p -> p.getFileName().toString())).containsExactly("StellaOps.Authority.1.4.0.nupkg");
+        }
+    }
+
+    @Test
     void sigtermStopsIntakeAndRecordsTheRunAsInterruptedThenItResumes() throws Exception {
         prepare();
         startService();
