@@ -214,9 +214,10 @@ public class RunRegistry {
         }
     }
 
-    private synchronized RunRecord latest(String id, long[] version) {
-        version[0] = versions.getOrDefault(id, 0L);
-        return runs.get(id);
+    private record Versioned(RunRecord run, long version) { }
+
+    private synchronized Versioned latest(String id) {
+        return new Versioned(runs.get(id), versions.getOrDefault(id, 0L));
     }
 
     /**
@@ -225,17 +226,16 @@ public class RunRegistry {
      */
     private void persist(String id) {
         synchronized (writeLocks.computeIfAbsent(id, k -> new Object())) {
-            long[] version = new long[1];
-            RunRecord run = latest(id, version);
-            if (run == null || version[0] <= durableVersions.getOrDefault(id, 0L)) {
+            Versioned latest = latest(id);
+            if (latest.run() == null || latest.version() <= durableVersions.getOrDefault(id, 0L)) {
                 return;
             }
             try {
-                Files2.writeDurably(runsDir.resolve(id + ".json"), json.writeValueAsBytes(run));
+                Files2.writeDurably(runsDir.resolve(id + ".json"), json.writeValueAsBytes(latest.run()));
             } catch (IOException e) {
                 throw new UncheckedIOException("could not record run " + id + " in " + runsDir, e);
             }
-            durableVersions.put(id, version[0]);
+            durableVersions.put(id, latest.version());
         }
     }
 
