@@ -41,6 +41,7 @@ public final class GiteaClient implements GtReleasesApi, GtPackagesApi {
     private final RetryingHttp http;
     private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private final List<GtPlannedRequest> planned = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean planOnly;
 
     /**
      * @param baseUrl Gitea's root, e.g. {@code https://git.stella-ops.org} (the API is under {@code /api/v1})
@@ -55,11 +56,28 @@ public final class GiteaClient implements GtReleasesApi, GtPackagesApi {
         this.baseUrl = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         this.token = Objects.requireNonNull(token, "token");
         this.dryRun = dryRun;
-        this.http = new RetryingHttp(client, retry);
+        this.http = new RetryingHttp(client, retry, "Gitea", null);
     }
 
     public boolean dryRun() {
         return dryRun;
+    }
+
+    /**
+     * Makes this dry-run client the planner of a real run (the pass that writes release-plan.json before anything is
+     * sent): it records the writes as a dry run does but does not log them as a dry run, which this run is not.
+     */
+    public GiteaClient planOnly() {
+        if (!dryRun) {
+            throw new IllegalStateException("only a client that sends no write request can plan");
+        }
+        this.planOnly = true;
+        return this;
+    }
+
+    /** Whether this client only plans for a real run (see {@link #planOnly()}). */
+    public boolean planning() {
+        return planOnly;
     }
 
     /** The write requests a dry run did not send, in order. */
@@ -90,6 +108,27 @@ public final class GiteaClient implements GtReleasesApi, GtPackagesApi {
     }
 
     @Override
+    public GtRelease editRelease(String owner, String repo, long releaseId, GtEditRelease edit, GtRelease current) {
+        URI uri = api(repoPath(owner, repo) + "/releases/" + releaseId);
+        String body = toJson(edit);
+        if (planWrite("PATCH", uri, body)) {
+            return current.edited(edit);
+        }
+        HttpResponse<byte[]> response = send(request(uri).header("Content-Type", JSON)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(), null);
+        expect(response, 200);
+        return read(response, GtRelease.class);
+    }
+
+    @Override
+    public List<GtRelease> listReleases(String owner, String repo, Boolean draft, int page, int limit) {
+        String query = "?" + (draft == null ? "" : "draft=" + draft + "&") + "page=" + page + "&limit=" + limit;
+        HttpResponse<byte[]> response = send(request(api(repoPath(owner, repo) + "/releases" + query)).GET().build(), null);
+        expect(response, 200);
+        return read(response, new TypeReference<List<GtRelease>>() { });
+    }
+
+    @Override
     public Optional<GtRelease> getReleaseByTag(String owner, String repo, String tag) {
         HttpResponse<byte[]> response = send(request(api(repoPath(owner, repo) + "/releases/tags/" + segment(tag))).GET().build(), null);
         if (response.statusCode() == 404) {
@@ -110,6 +149,8 @@ public final class GiteaClient implements GtReleasesApi, GtPackagesApi {
     public GtAsset uploadAsset(String owner, String repo, long releaseId, String name, Path file) {
         long size = size(file);
         URI uri = api(assetsPath(owner, repo, releaseId) + "?name=" + query(name));
+        // The asset's name is in every message about its upload: which one of the release's files failed.
+        String named = uri.getRawPath() + "?" + uri.getRawQuery();
         if (planWrite("POST", uri, "multipart attachment " + file + " (" + size + " bytes) as " + name)) {
             return GtAsset.planned(name, size);
         }
@@ -119,17 +160,21 @@ public final class GiteaClient implements GtReleasesApi, GtPackagesApi {
         // An upload is not idempotent: if an attempt failed after Gitea stored the file, a retry would attach it
         // twice. So before each retry, an asset already there with this name and size counts as the upload.
         AtomicReference<GtAsset> landed = new AtomicReference<>();
-        HttpResponse<byte[]> response = send(request, () -> {
-            Optional<GtAsset> there = listAssets(owner, repo, releaseId).stream()
-                    .filter(a -> a.name().equals(name) && a.size() == size).findFirst();
-            there.ifPresent(landed::set);
-            return there.isPresent();
-        });
-        if (response == null) {
-            return landed.get();
+        try {
+            HttpResponse<byte[]> response = send(request, () -> {
+                Optional<GtAsset> there = listAssets(owner, repo, releaseId).stream()
+                        .filter(a -> a.name().equals(name) && a.size() == size).findFirst();
+                there.ifPresent(landed::set);
+                return there.isPresent();
+            }, "POST " + named);
+            if (response == null) {
+                return landed.get();
+            }
+            expect(response, 201);
+            return read(response, GtAsset.class);
+        } catch (GtApiException e) {
+            throw e.method().equals("POST") && e.path().equals(uri.getRawPath()) ? e.at(named) : e;
         }
-        expect(response, 201);
-        return read(response, GtAsset.class);
     }
 
     @Override
@@ -200,14 +245,23 @@ public final class GiteaClient implements GtReleasesApi, GtPackagesApi {
         if (!dryRun) {
             return false;
         }
-        planned.add(new GtPlannedRequest(method, uri.getRawPath(), body));
-        LOG.info("dry run: not sending {}", RetryingHttp.describe(method, uri));
+        String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        planned.add(new GtPlannedRequest(method, target, body));
+        if (planOnly) {
+            LOG.debug("planned {} {}", method, target);
+        } else {
+            LOG.info("dry run: not sending {} {}", method, target);
+        }
         return true;
     }
 
     private HttpResponse<byte[]> send(HttpRequest request, RetryingHttp.AlreadyDone alreadyDone) {
+        return send(request, alreadyDone, RetryingHttp.describe(request));
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest request, RetryingHttp.AlreadyDone alreadyDone, String label) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray(), alreadyDone);
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray(), alreadyDone, label);
         } catch (RetryingHttp.TransportFailure e) {
             throw new GtApiException(0, request.method(), request.uri().getRawPath(), e.detail(), e.getCause());
         } catch (IOException e) {

@@ -19,6 +19,8 @@ import java.util.Set;
 /**
  * Publishes a Gitea release and its assets so that running it again after a failure at any point finishes the job
  * and duplicates nothing: an existing release is reused, assets already there (same name and size) are skipped.
+ * The release is created as a draft and published (made visible) only once every asset is attached: a failed upload
+ * leaves a draft nobody is pointed at, which the next run finds and finishes.
  */
 public final class GiteaPublisher {
 
@@ -29,6 +31,7 @@ public final class GiteaPublisher {
     public record AssetOutcome(String name, long size, AssetAction action) { }
 
     /**
+     * @param release the release as this call left it ({@code draft()}: still a draft)
      * @param created whether this call created the release (false: it existed and was reused)
      * @param dryRun  whether the writes were only planned; the outcomes then say what a real run would do
      */
@@ -64,19 +67,22 @@ public final class GiteaPublisher {
         this.dryRun = dryRun;
     }
 
-    public PublishResult publishRelease(String tag, String title, String body, boolean prerelease, boolean draft,
+    /**
+     * @param keepDraft leave the release a draft (gitea.draft: true) rather than publish it once its assets are attached
+     */
+    public PublishResult publishRelease(String tag, String title, String body, boolean prerelease, boolean keepDraft,
                                         List<Path> assets, AssetPolicy onDifferent) {
         Map<String, Path> files = byName(assets);
         boolean created = true;
         GtRelease release;
         try {
             // A dry run reads what is there (reads are sent) so that its plan skips what a real run would skip.
-            Optional<GtRelease> found = dryRun && readsInDryRun ? api.getReleaseByTag(owner, repo, tag) : Optional.empty();
+            Optional<GtRelease> found = dryRun && readsInDryRun ? api.findRelease(owner, repo, tag) : Optional.empty();
             if (found.isPresent()) {
                 created = false;
                 release = found.get();
             } else {
-                release = api.createRelease(owner, repo, new GtCreateRelease(tag, title, body, draft, prerelease, null));
+                release = api.createRelease(owner, repo, new GtCreateRelease(tag, title, body, true, prerelease, null));
             }
         } catch (GtApiException e) {
             if (!e.conflict()) {
@@ -84,9 +90,10 @@ public final class GiteaPublisher {
             }
             // 409: the release exists, from an earlier (maybe half-finished) run: finish that one.
             created = false;
-            release = api.getReleaseByTag(owner, repo, tag).orElseThrow(() -> new GtApiException(409, e.method(),
-                    e.path(), "release for " + tag + " reported as existing but not found by tag: " + e.giteaMessage(), e));
-            LOG.info("release {} exists (id {}), reusing it", tag, release.id());
+            release = api.findRelease(owner, repo, tag).orElseThrow(() -> new GtApiException(409, e.method(),
+                    e.path(), "release for " + tag + " reported as existing but found neither by tag nor among the drafts: "
+                            + e.giteaMessage(), e));
+            LOG.info("release {} exists (id {}{}), reusing it", tag, release.id(), release.draft() ? ", a draft" : "");
         }
 
         // Listed afresh rather than taken from the release: the list is what the next upload competes with.
@@ -127,9 +134,20 @@ public final class GiteaPublisher {
             api.uploadAsset(owner, repo, release.id(), name, file.getValue());
             outcomes.add(new AssetOutcome(name, size, same.isEmpty() ? AssetAction.UPLOADED : AssetAction.REPLACED));
         }
-        LOG.info("release {}: {} asset(s) uploaded, {} replaced, {} skipped{}", tag,
-                count(outcomes, AssetAction.UPLOADED), count(outcomes, AssetAction.REPLACED),
-                count(outcomes, AssetAction.SKIPPED), dryRun ? " (dry run: nothing sent)" : "");
+        // Every asset is attached: now the release may be seen. A release published earlier stays published.
+        if (release.draft() && !keepDraft) {
+            release = api.editRelease(owner, repo, release.id(), GtEditRelease.publish(), release);
+        }
+        if (dryRun && !readsInDryRun) {
+            // The plan of a real run or of a dry run: the client said per request what it did not send.
+            LOG.debug("release {}: planned {} upload(s), {} replacement(s), {} skipped", tag,
+                    count(outcomes, AssetAction.UPLOADED), count(outcomes, AssetAction.REPLACED), count(outcomes, AssetAction.SKIPPED));
+        } else {
+            LOG.info("release {}: {} asset(s) uploaded, {} replaced, {} skipped{}{}", tag,
+                    count(outcomes, AssetAction.UPLOADED), count(outcomes, AssetAction.REPLACED),
+                    count(outcomes, AssetAction.SKIPPED), release.draft() ? ", left a draft" : "",
+                    dryRun ? " (dry run: nothing sent)" : "");
+        }
         return new PublishResult(release, created, dryRun, List.copyOf(outcomes));
     }
 

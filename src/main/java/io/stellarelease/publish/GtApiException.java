@@ -37,6 +37,11 @@ public class GtApiException extends RuntimeException {
         return giteaMessage;
     }
 
+    /** The same failure, the request named by {@code target} (the path with a query that says which file it was). */
+    public GtApiException at(String target) {
+        return new GtApiException(status, method, target, giteaMessage, getCause());
+    }
+
     public boolean conflict() {
         return status == 409;
     }

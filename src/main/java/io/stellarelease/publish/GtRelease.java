@@ -36,6 +36,15 @@ public record GtRelease(@JsonProperty("id") long id,
         return id == PLANNED_ID;
     }
 
+    /** This release as {@code edit} leaves it (what a planned edit returns). */
+    GtRelease edited(GtEditRelease edit) {
+        return new GtRelease(id, edit.tagName() != null ? edit.tagName() : tagName, edit.name() != null ? edit.name() : name,
+                edit.body() != null ? edit.body() : body, edit.draft() != null ? edit.draft() : draft,
+                edit.prerelease() != null ? edit.prerelease() : prerelease,
+                edit.targetCommitish() != null ? edit.targetCommitish() : targetCommitish,
+                url, htmlUrl, uploadUrl, createdAt, publishedAt, assets);
+    }
+
     static GtRelease planned(GtCreateRelease create) {
         return new GtRelease(PLANNED_ID, create.tagName(), create.name(), create.body(),
                 Boolean.TRUE.equals(create.draft()), Boolean.TRUE.equals(create.prerelease()),

@@ -15,6 +15,31 @@ public interface GtReleasesApi {
     /** {@code GET /repos/{owner}/{repo}/releases/tags/{tag}}; empty on 404. */
     Optional<GtRelease> getReleaseByTag(String owner, String repo, String tag);
 
+    /** {@code GET /repos/{owner}/{repo}/releases?draft=&page=&limit=}: one page, {@code draft} null for all. */
+    List<GtRelease> listReleases(String owner, String repo, Boolean draft, int page, int limit);
+
+    /** {@code PATCH /repos/{owner}/{repo}/releases/{id}}: the release as edited ({@code current} as a plan would leave it). */
+    GtRelease editRelease(String owner, String repo, long releaseId, GtEditRelease edit, GtRelease current);
+
+    /**
+     * The release of {@code tag}, a draft too: by tag first, then among the drafts, because Gitea's get-by-tag may
+     * not answer a draft (GitHub's does not; Gitea lists drafts only to writers, with {@code draft=true}).
+     */
+    default Optional<GtRelease> findRelease(String owner, String repo, String tag) {
+        Optional<GtRelease> byTag = getReleaseByTag(owner, repo, tag);
+        if (byTag.isPresent()) {
+            return byTag;
+        }
+        // Until an empty page: Gitea may answer fewer than asked for (it caps pages at its MAX_RESPONSE_ITEMS).
+        for (int page = 1; ; page++) {
+            List<GtRelease> drafts = listReleases(owner, repo, true, page, 50);
+            Optional<GtRelease> found = drafts.stream().filter(r -> tag.equals(r.tagName())).findFirst();
+            if (found.isPresent() || drafts.isEmpty()) {
+                return found;
+            }
+        }
+    }
+
     /** {@code GET /repos/{owner}/{repo}/releases/{id}/assets}. */
     List<GtAsset> listAssets(String owner, String repo, long releaseId);
 

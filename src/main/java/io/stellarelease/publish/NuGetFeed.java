@@ -32,9 +32,18 @@ public final class NuGetFeed {
     }
 
     public NuGetFeed(URI pushUrl, Secret apiKey, RetryPolicy retry, HttpClient client) {
+        this(pushUrl, apiKey, retry, client, null);
+    }
+
+    public NuGetFeed(URI pushUrl, Secret apiKey, RetryPolicy retry, HostCircuit circuit) {
+        this(pushUrl, apiKey, retry, RetryingHttp.defaultClient(), circuit);
+    }
+
+    /** @param circuit shared by the pushes of one stage, so a feed that refuses connections fails them all at once */
+    public NuGetFeed(URI pushUrl, Secret apiKey, RetryPolicy retry, HttpClient client, HostCircuit circuit) {
         this.pushUrl = Objects.requireNonNull(pushUrl, "pushUrl");
         this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
-        this.http = new RetryingHttp(client, retry);
+        this.http = new RetryingHttp(client, retry, "NuGet feed", circuit);
     }
 
     /** The request a push sends, as a dry run lists it. */

@@ -58,7 +58,16 @@ public final class OciPusher {
     }
 
     public OciPusher(RetryPolicy retry, HttpClient client) {
-        this.http = new RetryingHttp(client, retry);
+        this(retry, client, null);
+    }
+
+    /** @param circuit shared by the pushes of one stage, so a registry that refuses connections fails them all at once */
+    public OciPusher(RetryPolicy retry, HostCircuit circuit) {
+        this(retry, RetryingHttp.defaultClient(), circuit);
+    }
+
+    public OciPusher(RetryPolicy retry, HttpClient client, HostCircuit circuit) {
+        this.http = new RetryingHttp(client, retry, "registry", circuit);
     }
 
     /**
@@ -114,18 +123,27 @@ public final class OciPusher {
     }
 
     /**
-     * The write requests a push of {@code ociTar} sends to a registry that has none of its blobs, without sending
-     * anything: one upload per blob, one manifest PUT per tag. What a dry run lists.
+     * The write requests a push of {@code ociTar} sends to a registry that has none of its blobs, in the order it sends
+     * them, without sending anything: per blob the upload's {@code POST}, then the {@code PUT} of the content to the
+     * upload location the registry answers ({@code {session}} stands for it: the registry picks it); then one manifest
+     * {@code PUT} per tag. What release-plan.json lists.
      */
     public List<GtPlannedRequest> plan(Path ociTar, String repositoryPath) throws IOException {
         List<GtPlannedRequest> planned = new ArrayList<>();
         try (OciLayout layout = OciLayout.unpack(ociTar)) {
-            Set<String> done = new LinkedHashSet<>();
+            Set<String> manifests = new LinkedHashSet<>();
             for (OciLayout.TaggedManifest tagged : layout.tags()) {
-                for (String digest : layout.blobsOf(tagged.digest())) {
+                manifests.add(tagged.digest());
+            }
+            Set<String> done = new LinkedHashSet<>();
+            for (String manifest : manifests) {
+                for (String digest : layout.blobsOf(manifest)) {
                     if (done.add(digest)) {
-                        planned.add(new GtPlannedRequest("PUT", "/v2/" + repositoryPath + "/blobs/uploads/?digest=" + digest,
-                                "blob " + digest + " (" + Files.size(layout.blob(digest)) + " bytes), unless the registry has it"));
+                        planned.add(new GtPlannedRequest("POST", "/v2/" + repositoryPath + "/blobs/uploads/",
+                                "starts the upload of blob " + digest));
+                        planned.add(new GtPlannedRequest("PUT", "/v2/" + repositoryPath + "/blobs/uploads/{session}?digest="
+                                + URLEncoder.encode(digest, StandardCharsets.UTF_8),
+                                "blob " + digest + " (" + Files.size(layout.blob(digest)) + " bytes), to the upload location the POST answered"));
                     }
                 }
             }

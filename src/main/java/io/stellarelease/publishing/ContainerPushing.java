@@ -25,6 +25,7 @@ public class ContainerPushing {
     public static final String STAGE = "push-containers";
 
     private final PublishTargets targets;
+    private final RunCircuits circuits = new RunCircuits();
 
     public ContainerPushing(PublishTargets targets) {
         this.targets = targets;
@@ -55,6 +56,7 @@ public class ContainerPushing {
         }
         PlanFile.write(run, STAGE, targets.registryUrl().orElseThrow(), requests);
         run.runningStage().ifPresent(s -> s.plan(images.size()));
+        circuits.fresh(run);
         return images;
     }
 
@@ -63,7 +65,8 @@ public class ContainerPushing {
         String registry = targets.registryUrl().orElseThrow();
         String repository = targets.imageRepository(image.name());
         try {
-            OciPusher.PushResult result = new OciPusher(targets.retry()).push(
+            // One circuit for the stage's pushes: a registry that refuses connections is tried by one, not by each.
+            OciPusher.PushResult result = new OciPusher(targets.retry(), circuits.of(run)).push(
                     run.releaseDir().resolve(image.artifacts().get(0).path()), registry, repository, targets.registryCredentials());
             Map<String, String> details = new TreeMap<>();
             details.put("registry", registry);

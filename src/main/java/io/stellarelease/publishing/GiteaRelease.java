@@ -26,8 +26,9 @@ import java.util.TreeMap;
 
 /**
  * The create-release stage: the Gitea release for the tag (title, the version's CHANGELOG section and the summary
- * table, prerelease for edge) with its assets: manifest, checksums, CLI archives, chart. A release already there
- * (409) is reused; an asset already there with the same name and size is skipped.
+ * table, prerelease for edge) with its assets: manifest, checksums, CLI archives, chart. The release is created as a
+ * draft and published once every asset is on it (left a draft with gitea.draft: true). A release already there (409,
+ * a draft of a failed run too) is reused and finished; an asset already there with the same name and size is skipped.
  */
 public class GiteaRelease {
     public static final String STAGE = "create-release";
@@ -46,11 +47,11 @@ public class GiteaRelease {
 
     /** Writes the release's requests into release-plan.json: what {@link #publish} sends to a Gitea without it. */
     public void plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
-        GiteaClient dry = targets.giteaClient(true);
+        GiteaClient dry = targets.giteaPlanner(run);
         publisher(dry).offlineDryRun().publishRelease(run.requireSuite().tag(), title(run.requireSuite()), body(run),
                 prerelease(run), targets.gitea().draft(), assets(run), targets.assetPolicy());
         List<GtPlannedRequest> requests = dry.plannedRequests().stream()
-                .map(r -> new GtPlannedRequest(r.method(), r.path().replace("/releases/-1/", "/releases/{id}/"), r.body()))
+                .map(r -> new GtPlannedRequest(r.method(), r.path().replaceFirst("/releases/-1(?=/|$)", "/releases/{id}"), r.body()))
                 .toList();
         PlanFile.write(run, STAGE, targets.gitea().url(), requests);
     }
@@ -65,6 +66,7 @@ public class GiteaRelease {
             details.put("url", result.release().htmlUrl());
         }
         details.put("outcome", result.created() ? "created" : "existed");
+        details.put("draft", String.valueOf(result.release().draft()));
         for (GiteaPublisher.AssetAction action : GiteaPublisher.AssetAction.values()) {
             details.put(action.name().toLowerCase(Locale.ROOT), String.join(",", result.named(action)));
         }

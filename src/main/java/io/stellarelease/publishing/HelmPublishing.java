@@ -22,8 +22,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The publish-helm stage: the packaged chart to Gitea's Helm endpoint (409: already there) and/or to the registry as
- * an OCI artifact in Helm's media types, one step per target.
+ * The publish-helm stage: the packaged chart to Gitea's Helm endpoint and/or to the registry as an OCI artifact in
+ * Helm's media types, one step per target. Gitea's package API is asked first whether the chart version is there
+ * (then nothing is sent: skipped-duplicate), as blobs are HEADed before an upload.
  */
 public class HelmPublishing {
     public static final String STAGE = "publish-helm";
@@ -31,6 +32,7 @@ public class HelmPublishing {
     public static final String OCI = "oci";
 
     private final PublishTargets targets;
+    private final RunCircuits circuits = new RunCircuits();
 
     public HelmPublishing(PublishTargets targets) {
         this.targets = targets;
@@ -50,7 +52,7 @@ public class HelmPublishing {
         List<PlanFile.Planned> requests = new ArrayList<>();
         if (targets.helmToGitea()) {
             list.add(GITEA);
-            GiteaClient dry = targets.giteaClient(true);
+            GiteaClient dry = targets.giteaPlanner(run);
             dry.uploadHelmChart(targets.owner(), tgz(run, chart));
             dry.plannedRequests().forEach(r -> requests.add(new PlanFile.Planned(targets.gitea().url(), r)));
         }
@@ -65,6 +67,7 @@ public class HelmPublishing {
         });
         PlanFile.write(run, STAGE, requests);
         run.runningStage().ifPresent(s -> s.plan(list.size()));
+        circuits.fresh(run);
         return list;
     }
 
@@ -74,12 +77,15 @@ public class HelmPublishing {
         try {
             Map<String, String> details = new TreeMap<>();
             if (target.equals(GITEA)) {
-                GtPackageResult result = targets.giteaClient(false).uploadHelmChart(targets.owner(), tgz(run, chart));
-                details.put("outcome", result.outcome() == GtPackageResult.Outcome.DUPLICATE ? "skipped-duplicate" : "published");
+                GiteaClient gitea = targets.giteaClient(false);
+                boolean there = gitea.packageExists(targets.owner(), "helm", chart.name(), chart.details().get("version"));
+                GtPackageResult.Outcome outcome = there ? GtPackageResult.Outcome.DUPLICATE
+                        : gitea.uploadHelmChart(targets.owner(), tgz(run, chart)).outcome();
+                details.put("outcome", outcome == GtPackageResult.Outcome.DUPLICATE ? "skipped-duplicate" : "published");
             } else {
                 String registry = targets.registryUrl().orElseThrow();
                 String repository = targets.chartRepository(chart.name()).orElseThrow();
-                OciPusher.PushResult result = new OciPusher(targets.retry())
+                OciPusher.PushResult result = new OciPusher(targets.retry(), circuits.of(run))
                         .push(ociLayout(run, chart), registry, repository, targets.registryCredentials());
                 details.put("registry", registry);
                 details.put("repository", PublishTargets.reference(registry, repository));

@@ -34,6 +34,7 @@ public class NuGetPublishing {
     }
 
     private final PublishTargets targets;
+    private final RunCircuits circuits = new RunCircuits();
 
     public NuGetPublishing(PublishTargets targets) {
         this.targets = targets;
@@ -64,13 +65,14 @@ public class NuGetPublishing {
         }
         PlanFile.write(run, STAGE, url.getScheme() + "://" + url.getRawAuthority(), requests);
         run.runningStage().ifPresent(s -> s.plan(packages.size()));
+        circuits.fresh(run);
         return packages;
     }
 
     public StepResult push(@Body Package p, @ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
         Instant started = Instant.now();
         try {
-            GtPackageResult result = targets.nugetFeed().push(run.releaseDir().resolve(p.file()));
+            GtPackageResult result = targets.nugetFeed(circuits.of(run)).push(run.releaseDir().resolve(p.file()));
             String outcome = result.outcome() == GtPackageResult.Outcome.DUPLICATE ? "skipped-duplicate" : "published";
             return Steps.done(STAGE, p.module(), started, Map.of("outcome", outcome, "file", p.file()));
         } catch (Exception e) {

@@ -58,6 +58,15 @@ public class PublishTargets {
         return new GiteaClient(URI.create(config.gitea().url()), dryRun ? NONE : giteaToken(), retry(), dryRun);
     }
 
+    /**
+     * The client that writes a run's Gitea requests into release-plan.json: it sends no write request; in a real run
+     * it does not log them as a dry run, because the run then sends them.
+     */
+    public GiteaClient giteaPlanner(io.stellarelease.state.ReleaseRun run) {
+        GiteaClient client = giteaClient(true);
+        return run.getRequest().dryRun() ? client : client.planOnly();
+    }
+
     public Secret giteaToken() {
         return resolve("gitea.token", config.gitea().token());
     }
@@ -68,9 +77,14 @@ public class PublishTargets {
     }
 
     public NuGetFeed nugetFeed() {
+        return nugetFeed(null);
+    }
+
+    /** The feed, its requests sharing {@code circuit} (null: none) with the stage's other pushes. */
+    public NuGetFeed nugetFeed(io.stellarelease.publish.HostCircuit circuit) {
         ReleaseConfig.NuGet n = config.publish().nuget();
         Secret key = n.apiKey() != null ? resolve("publish.nuget.apiKey", n.apiKey()) : giteaToken();
-        return new NuGetFeed(nugetPushUrl().orElseThrow(), key, retry());
+        return new NuGetFeed(nugetPushUrl().orElseThrow(), key, retry(), circuit);
     }
 
     /** Whether the NuGet feed is Gitea's own, whose package API can be asked whether a version exists. */

@@ -81,7 +81,7 @@ public class ReleaseSummary {
             for (StepResult step : steps) {
                 Artifact artifact = step.artifacts().isEmpty() ? null : step.artifacts().get(0);
                 String digest = step.details().getOrDefault("digest", artifact == null ? "" : artifact.sha256());
-                md.append("| ").append(cell(step.name())).append(" | ").append(step.status().label()).append(" | ")
+                md.append("| ").append(cell(step.name())).append(" | ").append(statusOf(step)).append(" | ")
                         .append(ReleaseConsole.format(Duration.ofMillis(step.durationMs()))).append(" | ")
                         .append(artifact == null ? "" : "`" + cell(artifact.path()) + "`").append(" | ")
                         .append(digest.isEmpty() ? "" : "`" + digest + "`").append(" | ")
@@ -101,6 +101,18 @@ public class ReleaseSummary {
             run.getWarnings().forEach(w -> md.append("- ").append(cell(w)).append('\n'));
         }
         return md.toString();
+    }
+
+    /**
+     * A step's status as the summary shows it: a publishing step that found its target already there (a NuGet 409,
+     * a chart Gitea has) sent nothing, and says so ({@code skipped-duplicate}) rather than {@code done}.
+     */
+    static String statusOf(StepResult step) {
+        String outcome = step.details().get("outcome");
+        if (step.status() == io.stellarelease.state.Status.DONE && outcome != null && outcome.startsWith("skipped-")) {
+            return outcome;
+        }
+        return step.status().label();
     }
 
     /** The table of the stages that finished so far: what a release body shows of the run. */

@@ -97,7 +97,11 @@ public class StepResults implements AggregationStrategy {
         if (failed.isEmpty()) {
             return;
         }
-        String detail = failed.stream().map(s -> s.name() + " (" + s.message() + ")").collect(Collectors.joining(", "));
+        // Steps failed for one reason (a registry down fails every push the same way) are named together: said once.
+        Map<String, List<String>> byReason = failed.stream().collect(Collectors.groupingBy(s -> String.valueOf(s.message()),
+                java.util.LinkedHashMap::new, Collectors.mapping(StepResult::name, Collectors.toList())));
+        String detail = byReason.entrySet().stream().map(e -> String.join(", ", e.getValue()) + " (" + e.getKey() + ")")
+                .collect(Collectors.joining(", "));
         StringBuilder message = new StringBuilder(failed.size() + " of " + stage.getSteps().size() + " failed: " + detail);
         for (StepResult s : failed) {
             if (s.log() != null) {

@@ -106,12 +106,17 @@ public final class RemoteVerification {
     private void releaseAssets(GiteaClient gitea, LocalVerification.Release release, VerifyReport report) {
         String tag = release.tag();
         attempt(report, "release " + tag, () -> {
-            Optional<GtRelease> found = gitea.getReleaseByTag(targets.owner(), targets.gitea().repo(), tag);
+            Optional<GtRelease> found = gitea.findRelease(targets.owner(), targets.gitea().repo(), tag);
             if (found.isEmpty()) {
                 report.problem("release " + tag + ": not found on " + targets.gitea().url());
                 return;
             }
             report.ok("release " + tag + ": exists (id " + found.get().id() + ")");
+            // A draft is what a release whose publishing did not finish looks like, unless drafts were asked for.
+            boolean draft = found.get().draft();
+            report.expect(draft == targets.gitea().draft(),
+                    "release " + tag + ": " + (draft ? "a draft (gitea.draft: true)" : "published"),
+                    "release " + tag + ": " + (draft ? "still a draft: its publishing did not finish" : "published, but gitea.draft is true"));
             Map<String, List<GtAsset>> assets = gitea.listAssets(targets.owner(), targets.gitea().repo(), found.get().id())
                     .stream().collect(Collectors.groupingBy(GtAsset::name));
             for (Path file : expectedAssets(release)) {

@@ -116,6 +116,45 @@ class GiteaPublisherTest {
     }
 
     @Test
+    void theReleaseIsADraftUntilEveryAssetIsOnItAndAReRunFinishesTheDraft() {
+        gitea.failNext("POST", ASSETS_PATH, 1, 422, null);
+        GtApiException e = catchThrowableOfType(() -> publish(client(retry(5), false), AssetPolicy.REPLACE), GtApiException.class);
+
+        // The failed upload is named; the release nobody should see yet is a draft.
+        assertThat(e).hasMessageContaining("/assets?name=suite-2026.04.yaml: HTTP 422: injected fault 422");
+        assertThat(gitea.draft(TAG)).contains(true);
+        assertThat(gitea.requests()).filteredOn(r -> r.method().equals("GET") && r.path().contains("/releases/tags/")).isEmpty();
+
+        // The re-run meets 409, does not find the draft by tag (404), finds it among the drafts, finishes and publishes it.
+        PublishResult again = publish(client(retry(5), false), AssetPolicy.REPLACE);
+        assertThat(again.created()).isFalse();
+        assertThat(again.named(AssetAction.UPLOADED)).hasSize(4);
+        assertThat(again.release().draft()).isFalse();
+        assertThat(gitea.draft(TAG)).contains(false);
+        assertThat(gitea.releaseCount()).isEqualTo(1);
+        assertThat(gitea.assets(TAG)).hasSize(4);
+        List<String> writes = gitea.requests().stream().filter(GiteaStandIn.Recorded::write)
+                .map(r -> r.method() + " " + r.status()).toList();
+        assertThat(writes).containsExactly("POST 201", "POST 422", "POST 409", "POST 201", "POST 201", "POST 201", "POST 201",
+                "PATCH 200");
+    }
+
+    @Test
+    void withDraftConfiguredTheReleaseStaysADraftAndIsFoundAgain() {
+        PublishResult first = new GiteaPublisher(client(retry(5), false), OWNER, REPO)
+                .publishRelease(TAG, "StellaOps 2026.04 Nova", "notes", true, true, assets, AssetPolicy.FAIL);
+        assertThat(first.release().draft()).isTrue();
+        assertThat(gitea.draft(TAG)).contains(true);
+
+        PublishResult again = new GiteaPublisher(client(retry(5), false), OWNER, REPO)
+                .publishRelease(TAG, "StellaOps 2026.04 Nova", "notes", true, true, assets, AssetPolicy.FAIL);
+        assertThat(again.created()).isFalse();
+        assertThat(again.named(AssetAction.SKIPPED)).hasSize(4);
+        assertThat(gitea.draft(TAG)).contains(true);
+        assertThat(gitea.requests()).noneMatch(r -> r.method().equals("PATCH"));
+    }
+
+    @Test
     void aReleaseCreatedElsewhereIsReusedAndFilled() {
         GiteaClient client = client(retry(5), false);
         client.createRelease(OWNER, REPO, new GtCreateRelease(TAG, "by hand", null, null, null, null));
@@ -197,7 +236,10 @@ class GiteaPublisherTest {
                 GtApiException.class);
         assertThat(e.status()).isZero();
         assertThat(e.method()).isEqualTo("POST");
-        assertThat(e.path()).matches(ASSETS_PATH);
+        // The failure names the asset whose upload failed.
+        assertThat(e.path()).matches(ASSETS_PATH + "\\?name=suite-2026\\.04\\.yaml");
+        assertThat(e).hasMessageStartingWith("POST /api/v1/repos/stella-ops.org/git.stella-ops.org/releases/")
+                .hasMessageContaining("/assets?name=suite-2026.04.yaml: no answer");
         assertThat(gitea.assets(TAG)).isEmpty();
 
         // The second run meets the second fault: Gitea stores the upload and the answer never comes.
@@ -257,7 +299,9 @@ class GiteaPublisherTest {
         assertThat(nuget.outcome()).isEqualTo(GtPackageResult.Outcome.PLANNED);
         assertThat(chart.outcome()).isEqualTo(GtPackageResult.Outcome.PLANNED);
         assertThat(dry.plannedRequests()).extracting(GtPlannedRequest::method)
-                .containsExactly("POST", "POST", "POST", "POST", "POST", "PUT", "POST");
+                .containsExactly("POST", "POST", "POST", "POST", "POST", "PATCH", "PUT", "POST");
+        assertThat(dry.plannedRequests().get(5).body()).isEqualTo("{\"draft\":false}");
+        assertThat(dry.plannedRequests().get(1).path()).endsWith("/assets?name=suite-2026.04.yaml");
         assertThat(dry.plannedRequests().get(0).path()).isEqualTo("/api/v1/repos/stella-ops.org/git.stella-ops.org/releases");
         assertThat(dry.plannedRequests().get(0).body()).contains("\"tag_name\":\"" + TAG + "\"");
         assertThat(dry.plannedRequests()).allSatisfy(p -> assertThat(p.toString()).doesNotContain(TOKEN));

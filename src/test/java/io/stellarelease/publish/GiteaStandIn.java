@@ -35,7 +35,9 @@ import java.util.zip.ZipInputStream;
  * A Gitea for tests: every request is checked against Gitea's swagger (the {@code /api/v1} API) or, for the package
  * endpoints the swagger lacks, against RELEASE_RULES.md; a request that breaks the contract gets 400 and is recorded
  * in {@link #violations()}, which tests assert empty. Conforming requests get Gitea's answers (201 + Release, 409 for
- * a tag that has a release, 404, 204...). Faults can be injected: the next N requests to a path fail with a status,
+ * a tag that has a release, 404, 204...). Drafts are answered as to a writer, with one strict reading: get-by-tag
+ * does not answer a draft (404), as GitHub's does not and as Gitea's need not (drafts are listed with {@code draft=true}),
+ * so clients must find drafts by listing. Faults can be injected: the next N requests to a path fail with a status,
  * or their connection drops (mid-upload, or after the upload was stored but before the answer).
  */
 public final class GiteaStandIn implements AutoCloseable {
@@ -64,6 +66,7 @@ public final class GiteaStandIn implements AutoCloseable {
     }
 
     private static final Pattern RELEASES = Pattern.compile("/api/v1/repos/([^/]+)/([^/]+)/releases");
+    private static final Pattern RELEASE = Pattern.compile("/api/v1/repos/([^/]+)/([^/]+)/releases/(\\d+)");
     private static final Pattern RELEASE_BY_TAG = Pattern.compile("/api/v1/repos/([^/]+)/([^/]+)/releases/tags/([^/]+)");
     private static final Pattern ASSETS = Pattern.compile("/api/v1/repos/([^/]+)/([^/]+)/releases/(\\d+)/assets");
     private static final Pattern ASSET = Pattern.compile("/api/v1/repos/([^/]+)/([^/]+)/releases/(\\d+)/assets/(\\d+)");
@@ -122,6 +125,11 @@ public final class GiteaStandIn implements AutoCloseable {
 
     public synchronized int releaseCount() {
         return releases.size();
+    }
+
+    /** Whether the release of {@code tag} is a draft; empty when there is none. */
+    public synchronized Optional<Boolean> draft(String tag) {
+        return releaseByTag(tag).map(r -> r.get("draft").asBoolean());
     }
 
     public synchronized List<String> nugetPackages() {
@@ -281,7 +289,9 @@ public final class GiteaStandIn implements AutoCloseable {
             release.put("url", baseUrl() + "/api/v1/repos/" + owner + "/" + repo + "/releases/" + id);
             release.put("html_url", baseUrl() + "/" + owner + "/" + repo + "/releases/tag/" + tag);
             release.put("created_at", Instant.now().toString());
-            release.put("published_at", Instant.now().toString());
+            if (!release.get("draft").asBoolean()) {
+                release.put("published_at", Instant.now().toString());
+            }
             releases.put(id, release);
             attachments.put(id, new ArrayList<>());
             return new Answer(201, withAssets(release));
@@ -289,7 +299,54 @@ public final class GiteaStandIn implements AutoCloseable {
         if ((m = RELEASE_BY_TAG.matcher(path)).matches() && method.equals("GET")) {
             String tag = URLDecoder.decode(m.group(3), StandardCharsets.UTF_8);
             Optional<ObjectNode> release = knownRepo(m) ? releaseByTag(tag) : Optional.empty();
-            return release.map(r -> new Answer(200, withAssets(r))).orElseGet(GiteaStandIn::notFound);
+            return release.filter(r -> !r.get("draft").asBoolean()).map(r -> new Answer(200, withAssets(r)))
+                    .orElseGet(GiteaStandIn::notFound);
+        }
+        if ((m = RELEASES.matcher(path)).matches() && method.equals("GET")) {
+            if (!knownRepo(m)) {
+                return notFound();
+            }
+            // Gitea's ListReleases: newest first, draft / pre-release as filters, page (1-based) and limit (max 50).
+            Map<String, List<String>> params = queryParams(query);
+            String draft = params.getOrDefault("draft", List.of("")).get(0);
+            String pre = params.getOrDefault("pre-release", List.of("")).get(0);
+            int page = Math.max(1, Integer.parseInt(params.getOrDefault("page", List.of("1")).get(0)));
+            int limit = Math.min(50, Integer.parseInt(params.getOrDefault("limit", List.of("30")).get(0)));
+            limit = limit <= 0 ? 30 : limit;
+            List<ObjectNode> all = new ArrayList<>(releases.values().stream()
+                    .filter(r -> draft.isEmpty() || r.get("draft").asBoolean() == Boolean.parseBoolean(draft))
+                    .filter(r -> pre.isEmpty() || r.get("prerelease").asBoolean() == Boolean.parseBoolean(pre))
+                    .map(this::withAssets).toList());
+            java.util.Collections.reverse(all);
+            int from = Math.min(all.size(), (page - 1) * limit);
+            return new Answer(200, all.subList(from, Math.min(all.size(), from + limit)),
+                    Map.of("X-Total-Count", String.valueOf(all.size())));
+        }
+        if ((m = RELEASE.matcher(path)).matches() && (method.equals("GET") || method.equals("PATCH"))) {
+            ObjectNode release = knownRepo(m) ? releases.get(Long.parseLong(m.group(3))) : null;
+            if (release == null) {
+                return notFound();
+            }
+            if (method.equals("PATCH")) {
+                // EditReleaseOption: what is given changes; publishing a draft dates it.
+                ObjectNode edit = (ObjectNode) json.readTree(body);
+                for (String field : List.of("tag_name", "name", "body", "target_commitish")) {
+                    if (edit.hasNonNull(field) && !edit.get(field).asText().isEmpty()) {
+                        release.put(field, edit.get(field).asText());
+                    }
+                }
+                if (edit.hasNonNull("prerelease")) {
+                    release.put("prerelease", edit.get("prerelease").asBoolean());
+                }
+                if (edit.hasNonNull("draft")) {
+                    boolean wasDraft = release.get("draft").asBoolean();
+                    release.put("draft", edit.get("draft").asBoolean());
+                    if (wasDraft && !edit.get("draft").asBoolean()) {
+                        release.put("published_at", Instant.now().toString());
+                    }
+                }
+            }
+            return new Answer(200, withAssets(release));
         }
         if ((m = ASSETS.matcher(path)).matches()) {
             List<ObjectNode> list = knownRepo(m) ? attachments.get(Long.parseLong(m.group(3))) : null;

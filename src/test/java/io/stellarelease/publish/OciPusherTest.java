@@ -96,9 +96,76 @@ class OciPusherTest {
         String base = "http://127.0.0.1:" + port;
         assertThatThrownBy(() -> new OciPusher(policy).push(image.path(), base, NAME, null))
                 .isInstanceOf(OciPushException.class)
-                .hasMessageContaining("HEAD /v2/" + NAME + "/blobs/sha256:")
+                .hasMessageStartingWith("registry 127.0.0.1:" + port + ": connection refused")
                 .hasMessageContaining("gave up after 3 attempt(s)");
         assertThat(time.sleeps).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    }
+
+    @Test
+    void thePlanIsExactlyTheWritesTheRegistryReceives() throws Exception {
+        String name = "stella-ops.org/planned";
+        List<String> planned = new OciPusher(RetryPolicy.none()).plan(image.path(), name).stream()
+                .map(r -> r.method() + " " + r.path()).toList();
+
+        new OciPusher(RetryPolicy.none()).push(image.path(), REGISTRY.baseUrl(), name, null);
+
+        // The registry's own access log: every request it received, in order. The upload location is the registry's
+        // choice ({session} in the plan), its _state a token it adds.
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"(POST|PUT|PATCH|DELETE) (/v2/" + name + "/\\S+) HTTP/1\\.1\"")
+                .matcher(REGISTRY.log());
+        List<String> received = new java.util.ArrayList<>();
+        while (m.find()) {
+            received.add(m.group(1) + " " + m.group(2).replaceAll("/blobs/uploads/[^/?]+\\?(?:_state=[^&]*&)?", "/blobs/uploads/{session}?"));
+        }
+        assertThat(received).hasSize(2 * 2 + TAGS.size());
+        assertThat(planned).isEqualTo(received);
+    }
+
+    @Test
+    void aRegistryRefusingConnectionsIsTriedByOnePushAndTheOthersFailAtOnceSayingWhy() throws Exception {
+        int port;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        String base = "http://127.0.0.1:" + port;
+        FakeTime time = new FakeTime();
+        RetryPolicy policy = new RetryPolicy(4, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofMinutes(1), time, time);
+
+        // One after the other (a stage on one thread): the first push spends its retries, the next sends nothing.
+        HostCircuit circuit = new HostCircuit();
+        List<String> messages = new java.util.ArrayList<>();
+        for (String name : List.of("stella-ops.org/a", "stella-ops.org/b", "stella-ops.org/c")) {
+            messages.add(org.assertj.core.api.Assertions.catchThrowableOfType(
+                    () -> new OciPusher(policy, circuit).push(image.path(), base, name, null), OciPushException.class).getMessage());
+        }
+        assertThat(time.sleeps).as("retries: those of the first push only").hasSize(3);
+        assertThat(messages).allSatisfy(msg -> assertThat(msg)
+                .startsWith("registry 127.0.0.1:" + port + ": connection refused (gave up after 4 attempt(s)"));
+        assertThat(new java.util.HashSet<>(messages)).as("one failure, said the same way for every push").hasSize(1);
+
+        // At once (the stage's parallel steps): the others wait for the one push probing the registry, then fail.
+        time.sleeps.clear();
+        HostCircuit parallel = new HostCircuit();
+        int pushes = 6;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(pushes);
+        try {
+            List<java.util.concurrent.Future<String>> failures = new java.util.ArrayList<>();
+            for (int i = 0; i < pushes; i++) {
+                String name = "stella-ops.org/p" + i;
+                failures.add(pool.submit(() -> org.assertj.core.api.Assertions.catchThrowableOfType(
+                        () -> new OciPusher(policy, parallel).push(image.path(), base, name, null), OciPushException.class).getMessage()));
+            }
+            java.util.Set<String> distinct = new java.util.HashSet<>();
+            for (var f : failures) {
+                distinct.add(f.get());
+            }
+            assertThat(distinct).singleElement().asString().startsWith("registry 127.0.0.1:" + port + ": connection refused");
+            // Without the circuit each push would sleep 3 times (18); with it, the probe 3 and at most one each for
+            // the others whose first attempt raced the probe's.
+            assertThat(time.sleeps).hasSizeLessThanOrEqualTo(3 + pushes - 1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
