@@ -16,10 +16,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code release-plan.json}: every write request the publishing stages send (in a dry run: would send), in order,
- * each with its stage, method, URL and what it carries. Each stage replaces its own entries before it sends
- * anything, so a resumed or repeated run leaves one consistent plan. Requests are planned against targets that have
- * nothing yet: a real run skips what is already there. Credentials appear by the header name only.
+ * {@code release-plan.json}: every write request the publishing stages send (in a dry run: would send), in the order
+ * each target receives them, each with its stage, method, URL (with the query it is sent with) and what it carries.
+ * Exactly what is sent, except two values only the server knows: {@code {id}} (the release) and {@code {session}}
+ * (the blob upload location the registry answers). Each stage replaces its own entries before it sends anything, so
+ * a resumed or repeated run leaves one consistent plan. Requests are planned against targets that have nothing yet:
+ * a real run skips what is already there. Reads are not listed. Credentials appear by the header name only.
  */
 public final class PlanFile {
     public static final String FILE = "release-plan.json";

@@ -33,19 +33,24 @@ class PublishDryRunTest extends PublishingTestSupport {
         String base = gitea.baseUrl().toString();
         assertThat(requests).filteredOn(r -> r.get("stage").asText().equals("publish-nuget")).hasSize(9)
                 .allSatisfy(r -> assertThat(r.get("url").asText()).isEqualTo(base + "/api/packages/stella-ops.org/nuget/"));
-        // 9 images: 2 blobs and 3 tags each; the chart: 2 blobs and its version tag.
-        assertThat(requests).filteredOn(r -> r.get("stage").asText().equals("push-containers")).hasSize(9 * (2 + 3));
+        // 9 images: 2 blobs (each a POST then a PUT, as sent) and 3 tags each; the chart: 2 blobs and its version tag.
+        assertThat(requests).filteredOn(r -> r.get("stage").asText().equals("push-containers")).hasSize(9 * (2 * 2 + 3));
         assertThat(requests).filteredOn(r -> r.get("url").asText().endsWith("/v2/stella-ops.org/authority/manifests/edge")).hasSize(1);
         assertThat(requests).filteredOn(r -> r.get("stage").asText().equals("publish-helm")).extracting(r -> r.get("url").asText())
                 .contains(base + "/api/packages/stella-ops.org/helm/api/charts",
                         registry.baseUrl() + "/v2/stella-ops.org/charts/stellaops/manifests/2026.04");
         List<JsonNode> release = requests.stream().filter(r -> r.get("stage").asText().equals("create-release")).toList();
-        assertThat(release).hasSize(1 + 8);
+        // Created a draft, 8 assets, then published.
+        assertThat(release).hasSize(1 + 8 + 1);
+        assertThat(release.get(0).at("/json/draft").asBoolean()).isTrue();
+        assertThat(release.get(9).get("method").asText()).isEqualTo("PATCH");
+        assertThat(release.get(9).get("url").asText()).endsWith("/releases/{id}");
+        assertThat(release.get(9).at("/json/draft").asBoolean()).isFalse();
         assertThat(release.get(0).get("url").asText()).isEqualTo(base + "/api/v1/repos/stella-ops.org/git.stella-ops.org/releases");
         assertThat(release.get(0).at("/json/name").asText()).isEqualTo("StellaOps 2026.04 Nova");
         assertThat(release.get(0).at("/json/prerelease").asBoolean()).isTrue();
         assertThat(release.get(0).at("/json/body").asText()).contains("2026.04").contains("| build-modules | done |");
-        assertThat(release.get(1).get("url").asText()).endsWith("/releases/{id}/assets");
+        assertThat(release.get(1).get("url").asText()).contains("/releases/{id}/assets?name=");
         assertThat(JSON.writeValueAsString(plan)).doesNotContain(TOKEN);
 
         JsonNode manifest = Fixtures.YAML.readTree(dir.resolve("suite-2026.04.yaml").toFile());

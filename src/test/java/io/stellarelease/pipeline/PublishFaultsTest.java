@@ -3,6 +3,7 @@ package io.stellarelease.pipeline;
 import io.stellarelease.publish.GiteaStandIn.Drop;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -45,10 +46,14 @@ class PublishFaultsTest extends PublishingTestSupport {
         assertThat(second.isSucceeded()).isFalse();
         assertThat(second.stage("publish-helm").orElseThrow().getStatus()).isEqualTo(Status.DONE);
         assertThat(second.stage("create-release").orElseThrow().getStatus()).isEqualTo(Status.FAILED);
-        assertThat(second.getFailure()).containsPattern("POST /api/v1/repos/stella-ops.org/git.stella-ops.org/releases/\\d+/assets: HTTP 422: injected fault 422")
-                .doesNotContain(TOKEN);
+        assertThat(second.getFailure()).doesNotContain(TOKEN);
         assertThat(gitea.releaseCount()).isEqualTo(1);
         assertThat(gitea.assets(TAG)).isNotEmpty().hasSizeLessThan(8);
+        SoftAssertions truth = new SoftAssertions();
+        // The failure names the asset; the release, missing assets, is a draft nobody is pointed at.
+        truth.assertThat(second.getFailure()).containsPattern("POST /api/v1/repos/stella-ops.org/git.stella-ops.org/releases/\\d+"
+                + "/assets\\?name=[\\w.-]+: HTTP 422: injected fault 422");
+        truth.assertThat(gitea.draft(TAG)).as("the release after a failed upload is a draft").contains(true);
 
         // Run 3: no faults. Everything completes; nothing is there twice, nothing was stored twice.
         ReleaseRun third = release(TAG, true);
@@ -66,6 +71,8 @@ class PublishFaultsTest extends PublishingTestSupport {
         assertThat(stored("POST", "/api/packages/.*/helm/api/charts")).isEqualTo(1);
         assertThat(registryTags("stella-ops.org/authority")).containsExactlyInAnyOrder("2026.04", "edge", "latest");
         assertThat(gitea.violations()).isEmpty();
+        truth.assertThat(gitea.draft(TAG)).as("the finished release is published").contains(false);
+        truth.assertAll();
         assertThat(List.of(first, second, third)).allSatisfy(r -> assertThat(String.valueOf(r.getFailure())).doesNotContain(TOKEN));
     }
 }

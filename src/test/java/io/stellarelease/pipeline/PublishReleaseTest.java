@@ -7,6 +7,7 @@ import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.StageRecord;
 import io.stellarelease.state.Status;
 import io.stellarelease.state.StepResult;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -29,7 +30,14 @@ class PublishReleaseTest extends PublishingTestSupport {
 
     @Test
     void publishesEverythingOnceAndARepeatSendsNothingTwice() throws Exception {
-        ReleaseRun run = release(TAG, true);
+        // What this test adds for "publishing output that tells the truth" is checked softly: every broken promise shows.
+        SoftAssertions truth = new SoftAssertions();
+        ReleaseRun run;
+        try (LogCapture logs = LogCapture.root()) {
+            run = release(TAG, true);
+            // A real run never says "dry run", not even in the pass that writes the plan before sending.
+            truth.assertThat(logs.messages()).as("log lines of a real release").noneMatch(m -> m.toLowerCase().contains("dry run"));
+        }
 
         assertThat(run.getFailure()).isNull();
         assertThat(run.getStages()).extracting(StageRecord::getName).containsExactly("validate", "test-gate",
@@ -75,16 +83,25 @@ class PublishReleaseTest extends PublishingTestSupport {
         StepResult release = run.stage("create-release").orElseThrow().getSteps().get(0);
         assertThat(release.details()).containsEntry("outcome", "created");
 
-        // The plan lists exactly the Gitea writes that were sent (the release id aside).
+        // The plan lists exactly the Gitea writes that were sent, in order, with their queries (the release id aside).
         JsonNode plan = JSON.readTree(dir.resolve("release-plan.json").toFile());
         assertThat(plan.get("dryRun").asBoolean()).isFalse();
-        List<String> plannedGitea = Stream.of(JSON.treeToValue(plan.get("requests"), JsonNode[].class))
+        List<JsonNode> planned = List.of(JSON.treeToValue(plan.get("requests"), JsonNode[].class));
+        List<String> plannedGitea = planned.stream()
                 .filter(r -> r.get("url").asText().startsWith(gitea.baseUrl().toString()))
                 .map(r -> r.get("method").asText() + " " + r.get("url").asText().substring(gitea.baseUrl().toString().length()))
                 .toList();
         List<String> sent = gitea.requests().stream().filter(r -> r.write())
-                .map(r -> r.method() + " " + r.path().replaceAll("/releases/\\d+/", "/releases/{id}/")).toList();
-        assertThat(plannedGitea).containsExactlyInAnyOrderElementsOf(sent);
+                .map(r -> r.method() + " " + r.path().replaceAll("/releases/\\d+(?=/|$)", "/releases/{id}")
+                        + (r.query() == null ? "" : "?" + r.query())).toList();
+        truth.assertThat(plannedGitea).as("Gitea writes planned vs received").containsExactlyElementsOf(sent);
+        // The registry's writes, from its own access log, per repository (images are pushed in parallel).
+        truth.assertThat(registryWrites()).as("registry writes received vs planned").isEqualTo(plannedRegistryWrites(planned));
+        // The release was created a draft and published by the last write, once every asset was on it.
+        JsonNode create = planned.stream().filter(r -> r.get("stage").asText().equals("create-release")).findFirst().orElseThrow();
+        truth.assertThat(create.at("/json/draft").asBoolean()).as("created as a draft").isTrue();
+        truth.assertThat(sent.get(sent.size() - 1)).isEqualTo("PATCH /api/v1/repos/stella-ops.org/git.stella-ops.org/releases/{id}");
+        truth.assertThat(gitea.draft(TAG)).as("the release is published").contains(false);
         assertThat(plan.at("/requests/0/stage").asText()).isEqualTo("publish-nuget");
         assertThat(Files.readString(dir.resolve("release-plan.json"))).doesNotContain(TOKEN);
         assertThat(Files.readString(dir.resolve("suite-2026.04.yaml"))).doesNotContain(TOKEN);
@@ -96,6 +113,13 @@ class PublishReleaseTest extends PublishingTestSupport {
         assertThat(again.getFailure()).isNull();
         assertThat(again.stage("publish-nuget").orElseThrow().getSteps())
                 .allSatisfy(s -> assertThat(s.details()).containsEntry("outcome", "skipped-duplicate"));
+        // summary.md says what happened: a package the feed had is skipped-duplicate, not done.
+        String summary = Files.readString(dir.resolve("summary.md"));
+        truth.assertThat(summary).contains("| Authority | skipped-duplicate |");
+        truth.assertThat(summary.lines().filter(l -> l.contains("| skipped-duplicate |")).count())
+                .as("summary rows of packages already there").isEqualTo(9 + 1);
+        truth.assertThat(again.stage("publish-helm").orElseThrow().getSteps()).filteredOn(s -> s.name().equals("gitea"))
+                .singleElement().satisfies(s -> assertThat(s.details()).containsEntry("outcome", "skipped-duplicate"));
         assertThat(again.stage("push-containers").orElseThrow().getSteps())
                 .allSatisfy(s -> assertThat(s.details()).containsEntry("uploadedBlobs", "0"));
         assertThat(again.stage("create-release").orElseThrow().getSteps().get(0).details())
@@ -104,10 +128,13 @@ class PublishReleaseTest extends PublishingTestSupport {
         assertThat(gitea.assets(TAG).values()).allSatisfy(sizes -> assertThat(sizes).hasSize(1));
         assertThat(stored("PUT", "/api/packages/.*/nuget/")).isEqualTo(9);
         assertThat(stored("POST", ASSETS)).isEqualTo(8);
-        // Only the 409-answered writes: 9 NuGet pushes, the chart, the release. The manifest and SHA256SUMS
-        // (releasedAt changed, same size) are skipped as the same name and size.
+        // Only the 409-answered writes: 9 NuGet pushes, the release. The chart is found through the package API and
+        // not sent again. The manifest and SHA256SUMS (releasedAt changed, same size) are skipped as the same name and size.
         long rerunWrites = gitea.requests().stream().filter(r -> r.write()).count() - writesBefore;
-        assertThat(rerunWrites).isEqualTo(9 + 1 + 1);
+        truth.assertThat(rerunWrites).as("writes of the re-run").isEqualTo(9 + 1);
+        truth.assertThat(stored("POST", "/api/packages/.*/helm/api/charts")).isEqualTo(1);
+        truth.assertThat(gitea.requests().stream().filter(r -> r.method().equals("POST") && r.path().endsWith("/helm/api/charts")))
+                .as("chart uploads sent").hasSize(1);
         assertThat(gitea.violations()).isEmpty();
 
         // The verify command: on disk, and where it was published.
@@ -146,6 +173,36 @@ class PublishReleaseTest extends PublishingTestSupport {
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err()).contains("FAIL remote: release asset stellaops-2026.04.tgz: not listed");
         assertThat(gitea.violations()).isEmpty();
+        truth.assertAll();
+    }
+
+    /** Per repository, the write requests the registry logged (upload locations as {session}), in order. */
+    static java.util.Map<String, List<String>> registryWrites() throws java.io.IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"(POST|PUT|PATCH|DELETE) (/v2/\\S+) HTTP/1\\.1\"")
+                .matcher(registry.log());
+        java.util.Map<String, List<String>> writes = new java.util.TreeMap<>();
+        while (m.find()) {
+            String path = m.group(2).replaceAll("/blobs/uploads/[^/?]+\\?(?:_state=[^&]*&)?", "/blobs/uploads/{session}?");
+            writes.computeIfAbsent(repository(path), k -> new java.util.ArrayList<>()).add(m.group(1) + " " + path);
+        }
+        return writes;
+    }
+
+    /** Per repository, the registry writes of release-plan.json, in order. */
+    static java.util.Map<String, List<String>> plannedRegistryWrites(List<JsonNode> planned) {
+        java.util.Map<String, List<String>> writes = new java.util.TreeMap<>();
+        for (JsonNode r : planned) {
+            String url = r.get("url").asText();
+            if (url.startsWith(registry.baseUrl() + "/v2/")) {
+                String path = url.substring(registry.baseUrl().length());
+                writes.computeIfAbsent(repository(path), k -> new java.util.ArrayList<>()).add(r.get("method").asText() + " " + path);
+            }
+        }
+        return writes;
+    }
+
+    private static String repository(String path) {
+        return path.replaceFirst("^/v2/(.+?)/(blobs|manifests)/.*$", "$1");
     }
 
     record Result(int code, String out, String err) { }
