@@ -54,6 +54,10 @@ class PublishFaultsTest extends PublishingTestSupport {
         truth.assertThat(second.getFailure()).containsPattern("POST /api/v1/repos/stella-ops.org/git.stella-ops.org/releases/\\d+"
                 + "/assets\\?name=[\\w.-]+: HTTP 422: injected fault 422");
         truth.assertThat(gitea.draft(TAG)).as("the release after a failed upload is a draft").contains(true);
+        // verify --remote finds the draft and says its publishing did not finish.
+        PublishReleaseTest.Result check = PublishReleaseTest.verify(out.resolve("2026.04").toString(), "--remote",
+                "--config", configFile().toString());
+        truth.assertThat(check.err()).contains("release " + TAG + ": still a draft: its publishing did not finish");
 
         // Run 3: no faults. Everything completes; nothing is there twice, nothing was stored twice.
         ReleaseRun third = release(TAG, true);
