@@ -76,7 +76,7 @@ public final class AirgapBundleWriter {
 
     /**
      * @param chartRepository the chart's OCI repository for a chart that was not pushed to a registry, from its name
-     * @param workDir         scratch space for the layout being assembled (emptied first, left for inspection)
+     * @param workDir         scratch space for the layout being assembled (emptied first, removed afterwards)
      */
     public Bundle write(Release release, Path target, Path workDir, Instant mtime, AirgapSettings.Compression compression,
                         UnaryOperator<String> chartRepository) throws IOException {
@@ -226,8 +226,12 @@ public final class AirgapBundleWriter {
         byte[] indexBytes = JSON.writeValueAsBytes(bundleIndex);
 
         String root = BundleFormat.baseName(release.version());
-        String sha = writeTar(target, root, indexBytes, files, mtime, compression);
-        return new Bundle(target, sha, Files.size(target), root, List.copyOf(images), chart, files.size() + 1);
+        try {
+            String sha = writeTar(target, root, indexBytes, files, mtime, compression);
+            return new Bundle(target, sha, Files.size(target), root, List.copyOf(images), chart, files.size() + 1);
+        } finally {
+            deleteTree(workDir); // the assembled layout is in the bundle now; a second copy of every image is not kept
+        }
     }
 
     private static String refName(Map<String, Object> descriptor) {
