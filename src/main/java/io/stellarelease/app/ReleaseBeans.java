@@ -278,6 +278,12 @@ public class ReleaseBeans implements CamelConfiguration {
     }
 
     @BindToRegistry
+    public io.stellarelease.airgap.AirgapStage airgapBundle() {
+        List<String> suffixes = Arrays.stream(secretSuffixes.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return new io.stellarelease.airgap.AirgapStage(config(), targets().retry(), suffixes);
+    }
+
+    @BindToRegistry
     public ReleaseRunner releaseRunner(CamelContext context) {
         return new ReleaseRunner(context, config());
     }

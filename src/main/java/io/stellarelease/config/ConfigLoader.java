@@ -43,6 +43,7 @@ public final class ConfigLoader {
         config = withPublishDefaults(config);
         check(file, config);
         PublishChecks.check(file, config);
+        io.stellarelease.airgap.AirgapSettings.check(file, config.airgap());
         return config;
     }
 
@@ -120,7 +121,7 @@ public final class ConfigLoader {
                         p.helm() == null ? new ReleaseConfig.HelmTargets(true, null) : p.helm(),
                         p.retry() == null ? PublishChecks.DEFAULT_RETRY : p.retry());
         return new ReleaseConfig(c.workspace(), c.output(), c.parallelism(), c.rules(), c.codenames(), c.channels(),
-                c.testGate(), c.modules(), c.containers(), c.cli(), c.helm(), c.gitea(), filled, c.checkout(), c.rollback());
+                c.testGate(), c.modules(), c.containers(), c.cli(), c.helm(), c.gitea(), filled, c.checkout(), c.rollback(), c.airgap());
     }
 
     static void requireCommand(Path file, String where, List<String> command) {

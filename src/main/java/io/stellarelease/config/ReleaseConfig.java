@@ -30,7 +30,8 @@ public record ReleaseConfig(
         Gitea gitea,
         Publish publish,
         Checkout checkout,
-        Rollback rollback) {
+        Rollback rollback,
+        Airgap airgap) {
 
     public record Rules(List<String> suiteMonths, String changelog, String checklist,
                         List<String> checklistRequiredFor) { }
@@ -114,6 +115,17 @@ public record ReleaseConfig(
      * command's environment.
      */
     public record Rollback(Duration timeout, List<String> containers, List<String> helm) { }
+
+    /**
+     * The air-gap bundle (airgap-bundle stage): whether it is built, its compression (none | gzip | zstd), an existing
+     * registry to test it in ({@code testRegistry}, null: a scratch {@code docker-registry} the stage starts and stops),
+     * and the command that starts that scratch registry, an argument list where {@code ${CONFIG}} is its config file.
+     */
+    public record Airgap(Boolean enabled, String compression, String testRegistry, List<String> dockerRegistryCommand) {
+        public boolean on() {
+            return Boolean.TRUE.equals(enabled);
+        }
+    }
 
     /** The codename registered for a suite version ({@code 2026.04}), if any. */
     public Optional<String> codenameFor(String suiteVersion) {

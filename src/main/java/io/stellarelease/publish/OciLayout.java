@@ -36,10 +36,41 @@ final class OciLayout implements AutoCloseable {
 
     private final Path dir;
     private final List<TaggedManifest> tags;
+    private final boolean owned;
 
     private OciLayout(Path dir, List<TaggedManifest> tags) {
+        this(dir, tags, true);
+    }
+
+    private OciLayout(Path dir, List<TaggedManifest> tags, boolean owned) {
         this.dir = dir;
         this.tags = tags;
+        this.owned = owned;
+    }
+
+    /**
+     * The tags of {@code repository} in an OCI image layout directory that holds many repositories (an air-gap
+     * bundle's): index.json names each manifest {@code repository:tag}. The directory is read in place and left as
+     * it is on close; its blobs must have been checked by the caller.
+     */
+    static OciLayout open(Path layoutDir, String repository) throws IOException {
+        Path index = layoutDir.resolve("index.json");
+        if (!Files.isRegularFile(index)) {
+            throw new IOException(layoutDir + ": no index.json, not an OCI image layout");
+        }
+        List<TaggedManifest> tags = new ArrayList<>();
+        for (JsonNode manifest : new ObjectMapper().readTree(index.toFile()).path("manifests")) {
+            String ref = manifest.path("annotations").path(REF_NAME).asText("");
+            int colon = ref.lastIndexOf(':');
+            if (colon > ref.lastIndexOf('/') && ref.substring(0, colon).equals(repository)) {
+                tags.add(new TaggedManifest(ref.substring(colon + 1), manifest.path("digest").asText(),
+                        manifest.path("mediaType").asText()));
+            }
+        }
+        if (tags.isEmpty()) {
+            throw new IOException(index + " names no tag of " + repository);
+        }
+        return new OciLayout(layoutDir.resolve("blobs").resolve("sha256"), List.copyOf(tags), false);
     }
 
     static OciLayout unpack(Path tar) throws IOException {
@@ -120,7 +151,9 @@ final class OciLayout implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        deleteTree(dir);
+        if (owned) {
+            deleteTree(dir);
+        }
     }
 
     private static void copyChecked(InputStream in, Path target, String digest, Path tar) throws IOException {

@@ -80,46 +80,65 @@ public final class OciPusher {
         if (!NAME.matcher(repositoryPath).matches()) {
             throw new IllegalArgumentException("not a valid repository name: " + repositoryPath);
         }
+        try (OciLayout layout = OciLayout.unpack(ociTar)) {
+            return push(layout, ociTar.toString(), registryBaseUrl, repositoryPath, credentials);
+        }
+    }
+
+    /**
+     * Pushes the tags of {@code refRepository} (index.json's {@code repository:tag} names) from an OCI image layout
+     * directory holding many repositories, an unpacked air-gap bundle's, to {@code repositoryPath}.
+     */
+    public PushResult pushFromLayout(Path layoutDir, String refRepository, String registryBaseUrl, String repositoryPath,
+                                     RegistryCredentials credentials) throws IOException, InterruptedException {
+        if (!NAME.matcher(repositoryPath).matches()) {
+            throw new IllegalArgumentException("not a valid repository name: " + repositoryPath);
+        }
+        try (OciLayout layout = OciLayout.open(layoutDir, refRepository)) {
+            return push(layout, layoutDir + " (" + refRepository + ")", registryBaseUrl, repositoryPath, credentials);
+        }
+    }
+
+    private PushResult push(OciLayout layout, String source, String registryBaseUrl, String repositoryPath,
+                            RegistryCredentials credentials) throws IOException, InterruptedException {
         String base = registryBaseUrl.endsWith("/") ? registryBaseUrl.substring(0, registryBaseUrl.length() - 1) : registryBaseUrl;
         Session session = new Session(URI.create(base), repositoryPath, credentials);
-        try (OciLayout layout = OciLayout.unpack(ociTar)) {
-            Set<String> manifests = new LinkedHashSet<>();
-            for (OciLayout.TaggedManifest tagged : layout.tags()) {
-                if (!TAG.matcher(tagged.tag()).matches()) {
-                    throw new IOException(ociTar + ": not a valid tag: " + tagged.tag());
-                }
-                manifests.add(tagged.digest());
+        Set<String> manifests = new LinkedHashSet<>();
+        for (OciLayout.TaggedManifest tagged : layout.tags()) {
+            if (!TAG.matcher(tagged.tag()).matches()) {
+                throw new IOException(source + ": not a valid tag: " + tagged.tag());
             }
-            List<String> uploaded = new ArrayList<>();
-            List<String> skipped = new ArrayList<>();
-            Set<String> done = new LinkedHashSet<>();
-            for (String manifest : manifests) {
-                for (String digest : layout.blobsOf(manifest)) {
-                    if (!done.add(digest)) {
-                        continue;
-                    }
-                    if (session.blobExists(digest)) {
-                        skipped.add(digest);
-                    } else {
-                        session.uploadBlob(digest, layout.blob(digest));
-                        uploaded.add(digest);
-                    }
-                }
-            }
-            List<TagDigest> tags = new ArrayList<>();
-            for (OciLayout.TaggedManifest tagged : layout.tags()) {
-                byte[] manifest = Files.readAllBytes(layout.blob(tagged.digest()));
-                String answered = session.putManifest(tagged.tag(), mediaType(tagged, manifest), manifest);
-                if (!tagged.digest().equals(answered)) {
-                    throw new OciPushException(repositoryPath + ":" + tagged.tag() + ": the registry answered digest "
-                            + answered + ", the tarball's manifest is " + tagged.digest(), 0, null);
-                }
-                tags.add(new TagDigest(tagged.tag(), answered));
-            }
-            LOG.info("pushed {} to {}: {} tag(s), {} blob(s) uploaded, {} already there", ociTar.getFileName(),
-                    repositoryPath, tags.size(), uploaded.size(), skipped.size());
-            return new PushResult(repositoryPath, List.copyOf(tags), List.copyOf(uploaded), List.copyOf(skipped));
+            manifests.add(tagged.digest());
         }
+        List<String> uploaded = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        Set<String> done = new LinkedHashSet<>();
+        for (String manifest : manifests) {
+            for (String digest : layout.blobsOf(manifest)) {
+                if (!done.add(digest)) {
+                    continue;
+                }
+                if (session.blobExists(digest)) {
+                    skipped.add(digest);
+                } else {
+                    session.uploadBlob(digest, layout.blob(digest));
+                    uploaded.add(digest);
+                }
+            }
+        }
+        List<TagDigest> tags = new ArrayList<>();
+        for (OciLayout.TaggedManifest tagged : layout.tags()) {
+            byte[] manifest = Files.readAllBytes(layout.blob(tagged.digest()));
+            String answered = session.putManifest(tagged.tag(), mediaType(tagged, manifest), manifest);
+            if (!tagged.digest().equals(answered)) {
+                throw new OciPushException(repositoryPath + ":" + tagged.tag() + ": the registry answered digest "
+                        + answered + ", the tarball's manifest is " + tagged.digest(), 0, null);
+            }
+            tags.add(new TagDigest(tagged.tag(), answered));
+        }
+        LOG.info("pushed {} to {}: {} tag(s), {} blob(s) uploaded, {} already there", source,
+                repositoryPath, tags.size(), uploaded.size(), skipped.size());
+        return new PushResult(repositoryPath, List.copyOf(tags), List.copyOf(uploaded), List.copyOf(skipped));
     }
 
     /**
@@ -129,30 +148,41 @@ public final class OciPusher {
      * {@code PUT} per tag. What release-plan.json lists.
      */
     public List<GtPlannedRequest> plan(Path ociTar, String repositoryPath) throws IOException {
-        List<GtPlannedRequest> planned = new ArrayList<>();
         try (OciLayout layout = OciLayout.unpack(ociTar)) {
-            Set<String> manifests = new LinkedHashSet<>();
-            for (OciLayout.TaggedManifest tagged : layout.tags()) {
-                manifests.add(tagged.digest());
-            }
-            Set<String> done = new LinkedHashSet<>();
-            for (String manifest : manifests) {
-                for (String digest : layout.blobsOf(manifest)) {
-                    if (done.add(digest)) {
-                        planned.add(new GtPlannedRequest("POST", "/v2/" + repositoryPath + "/blobs/uploads/",
-                                "starts the upload of blob " + digest));
-                        planned.add(new GtPlannedRequest("PUT", "/v2/" + repositoryPath + "/blobs/uploads/{session}?digest="
-                                + URLEncoder.encode(digest, StandardCharsets.UTF_8),
-                                "blob " + digest + " (" + Files.size(layout.blob(digest)) + " bytes), to the upload location the POST answered"));
-                    }
+            return plan(layout, repositoryPath);
+        }
+    }
+
+    private static List<GtPlannedRequest> plan(OciLayout layout, String repositoryPath) throws IOException {
+        List<GtPlannedRequest> planned = new ArrayList<>();
+        Set<String> manifests = new LinkedHashSet<>();
+        for (OciLayout.TaggedManifest tagged : layout.tags()) {
+            manifests.add(tagged.digest());
+        }
+        Set<String> done = new LinkedHashSet<>();
+        for (String manifest : manifests) {
+            for (String digest : layout.blobsOf(manifest)) {
+                if (done.add(digest)) {
+                    planned.add(new GtPlannedRequest("POST", "/v2/" + repositoryPath + "/blobs/uploads/",
+                            "starts the upload of blob " + digest));
+                    planned.add(new GtPlannedRequest("PUT", "/v2/" + repositoryPath + "/blobs/uploads/{session}?digest="
+                            + URLEncoder.encode(digest, StandardCharsets.UTF_8),
+                            "blob " + digest + " (" + Files.size(layout.blob(digest)) + " bytes), to the upload location the POST answered"));
                 }
             }
-            for (OciLayout.TaggedManifest tagged : layout.tags()) {
-                planned.add(new GtPlannedRequest("PUT", "/v2/" + repositoryPath + "/manifests/" + tagged.tag(),
-                        "manifest " + tagged.digest()));
-            }
+        }
+        for (OciLayout.TaggedManifest tagged : layout.tags()) {
+            planned.add(new GtPlannedRequest("PUT", "/v2/" + repositoryPath + "/manifests/" + tagged.tag(),
+                    "manifest " + tagged.digest()));
         }
         return planned;
+    }
+
+    /** Like {@link #plan(Path, String)} for the tags of {@code refRepository} in a layout directory of many repositories. */
+    public List<GtPlannedRequest> planFromLayout(Path layoutDir, String refRepository, String repositoryPath) throws IOException {
+        try (OciLayout layout = OciLayout.open(layoutDir, refRepository)) {
+            return plan(layout, repositoryPath);
+        }
     }
 
     /**

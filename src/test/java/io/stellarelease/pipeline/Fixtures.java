@@ -41,6 +41,9 @@ final class Fixtures {
         try {
             ObjectNode config = (ObjectNode) YAML.readTree(REPO_ROOT.resolve("config/release.yaml").toFile());
             noPublishing(config);
+            // The air-gap stage (a bundle and a scratch registry per release) is off unless a test turns it on:
+            // AirgapBundleTest, AirgapTestRegistryTest and SuiteReleaseTest do.
+            ((ObjectNode) config.get("airgap")).put("enabled", false);
             edit.accept(config);
             Files.createDirectories(file.getParent());
             YAML.writeValue(file.toFile(), config);

@@ -28,6 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PublishReleaseTest extends PublishingTestSupport {
 
+    /** The published release is also bundled for air-gapped sites: its manifest names the registry's repositories. */
+    @Override
+    protected void configure(com.fasterxml.jackson.databind.node.ObjectNode config) {
+        super.configure(config);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) config.get("airgap")).put("enabled", true);
+    }
+
+
     @Test
     void publishesEverythingOnceAndARepeatSendsNothingTwice() throws Exception {
         // What this test adds for "publishing output that tells the truth" is checked softly: every broken promise shows.
@@ -42,7 +50,7 @@ class PublishReleaseTest extends PublishingTestSupport {
         assertThat(run.getFailure()).isNull();
         assertThat(run.getStages()).extracting(StageRecord::getName).containsExactly("validate", "test-gate",
                 "build-modules", "build-containers", "build-cli", "build-helm", "publish-nuget", "push-containers",
-                "publish-helm", "release-manifest", "create-release", "verify", "record-history", "summary");
+                "publish-helm", "release-manifest", "airgap-bundle", "create-release", "verify", "record-history", "summary");
         assertThat(run.getStages()).filteredOn(s -> !s.getName().equals("test-gate"))
                 .allSatisfy(s -> assertThat(s.getStatus()).as(s.getName()).isEqualTo(Status.DONE));
         Path dir = out.resolve("2026.04");

@@ -27,6 +27,12 @@ class SuiteReleaseTest extends PipelineTestSupport {
     /** The publishing stages: skipped here, where no target is configured (PublishReleaseTest publishes). */
     static final List<String> PUBLISHING = List.of("publish-nuget", "push-containers", "publish-helm", "create-release", "verify");
 
+    /** The pipeline as configured in config/release.yaml, air-gap bundle included. */
+    @Override
+    protected void configure(com.fasterxml.jackson.databind.node.ObjectNode config) {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) config.get("airgap")).put("enabled", true);
+    }
+
     @Test
     void releasesTheExampleWorkspaceEndToEnd() throws Exception {
         ReleaseRun run = release("suite-2026.04-nova", false);
@@ -35,7 +41,7 @@ class SuiteReleaseTest extends PipelineTestSupport {
         assertThat(run.isSucceeded()).isTrue();
         assertThat(run.getStages()).extracting(s -> s.getName()).containsExactly("validate", "test-gate",
                 "build-modules", "build-containers", "build-cli", "build-helm", "publish-nuget", "push-containers",
-                "publish-helm", "release-manifest", "create-release", "verify", "record-history", "summary");
+                "publish-helm", "release-manifest", "airgap-bundle", "create-release", "verify", "record-history", "summary");
         assertThat(run.getStages()).allSatisfy(s -> assertThat(s.getStatus())
                 .isEqualTo(PUBLISHING.contains(s.getName()) ? Status.SKIPPED : Status.DONE));
         assertThat(run.stage("publish-nuget").orElseThrow().getReason()).contains("no NuGet feed configured");
@@ -93,6 +99,11 @@ class SuiteReleaseTest extends PipelineTestSupport {
         assertThat(windows.lines()).contains("stella.exe");
         String chart = Fixtures.run(dir, "tar", "-xzOf", "helm/stellaops-2026.04.tgz", "stellaops/Chart.yaml");
         assertThat(chart).containsPattern("(?m)^version: \"?2026.04\"?$").containsPattern("(?m)^appVersion: \"?2026.04\"?$");
+
+        // The air-gap bundle, tested in a scratch registry; it carries the manifest and checksums, so it is not in them.
+        assertThat(dir.resolve("stellaops-airgap-2026.04.tar")).isRegularFile();
+        assertThat(Fixtures.YAML.readTree(dir.resolve("airgap-2026.04.json").toFile()).get("tested").asBoolean()).isTrue();
+        assertThat(Fixtures.run(dir, "sha256sum", "--strict", "-c", "SHA256SUMS-airgap-2026.04.txt")).doesNotContain("FAILED");
 
         // Nothing configured, nothing planned.
         assertThat(dir.resolve("release-plan.json")).doesNotExist();

@@ -71,6 +71,8 @@ final class ServiceFixture {
             publish.putNull("registry");
             ((ObjectNode) publish.get("helm")).put("gitea", false).putNull("oci");
             ((ObjectNode) c.get("checkout")).put("mirror", repo.toString());
+            // No air-gap bundle (a scratch registry per release): the pipeline tests cover it.
+            ((ObjectNode) c.get("airgap")).put("enabled", false);
             edit.accept(c);
             config = dir.resolve("release.yaml");
             YAML.writeValue(config.toFile(), c);
