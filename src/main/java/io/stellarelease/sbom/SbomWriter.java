@@ -47,7 +47,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * The sbom stage: a CycloneDX SBOM (JSON, spec 1.6) per module and one for the suite, in {@code sbom/}, written with
+ * The sboms stage: a CycloneDX SBOM (JSON, spec 1.6) per module and one for the suite, in {@code sbom/}, written with
  * the CycloneDX reference library and checked against the CycloneDX schema before the stage says done. A module's
  * SBOM names the module (its NuGet package and hashes), the dependencies its nuspec declares, and its image with
  * every layer; the suite's names every module, image, CLI archive and the chart with their hashes. The files are
@@ -55,7 +55,7 @@ import java.util.stream.Collectors;
  * commit time and serial numbers derive from the tag: the same commit gives the same bytes.
  */
 public class SbomWriter {
-    public static final String STAGE = "sbom";
+    public static final String STAGE = "sboms";
     public static final String DIR = "sbom";
     public static final String SUITE_STEP = "suite";
     static final Version SPEC = Version.VERSION_16;

@@ -33,7 +33,7 @@ public class ReleaseManifest {
     private static final String PUSH_CONTAINERS = "push-containers";
     private static final String PUBLISH_HELM = "publish-helm";
     // The SBOMs (io.stellarelease.sbom.SbomWriter): one step per module, and "suite".
-    private static final String SBOM = "sbom";
+    private static final String SBOM = "sboms";
     private static final String SBOM_SUITE_STEP = "suite";
 
     private final ReleaseConfig config;
