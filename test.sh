@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Runs all the tests: installs what they need, then `mvn -B verify`.
-# The tests use real processes (bash, git, sha256sum, tar, unzip); they fail, never skip, when one is missing.
+# The tests use real processes (bash, git, sha256sum, tar, unzip, gpg); they fail, never skip, when one is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
 # chromium and chromedriver: the dashboard tests drive Debian's headless Chromium with Selenium.
-for tool in git bash sha256sum tar unzip zip docker-registry skopeo chromium chromedriver; do
+# gpg and gpgconf (gnupg): SignedSbomReleaseTest checks the release's signature with gpg --verify.
+for tool in git bash sha256sum tar unzip zip docker-registry skopeo chromium chromedriver gpg gpgconf; do
   command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
 done
 if [ ${#need[@]} -gt 0 ]; then
   echo "test.sh: installing missing tools: ${need[*]}"
   pkgs=()
   for tool in "${need[@]}"; do
-    case "$tool" in sha256sum) pkgs+=(coreutils) ;; chromedriver) pkgs+=(chromium-driver) ;; *) pkgs+=("$tool") ;; esac
+    case "$tool" in sha256sum) pkgs+=(coreutils) ;; chromedriver) pkgs+=(chromium-driver) ;; gpg | gpgconf) pkgs+=(gnupg) ;; *) pkgs+=("$tool") ;; esac
   done
   apt-get update -qq && apt-get install -y -qq "${pkgs[@]}"
 fi

@@ -121,6 +121,19 @@ info "published $publish: $ASSEMBLY.dll, appsettings.json, $ASSEMBLY.runtimeconf
 pkg="$work/nupkg"
 mkdir -p "$pkg/_rels" "$pkg/lib/net10.0"
 cp "$assembly_file" "$pkg/lib/net10.0/$ASSEMBLY.dll"
+# The package's dependencies: the csproj's PackageReference items, as `dotnet pack` writes them into the nuspec.
+dependency_re='<PackageReference[[:space:]]+Include="([A-Za-z0-9._-]+)"[[:space:]]+Version="([0-9A-Za-z.+-]+)"'
+dependencies=""
+while IFS= read -r line || [[ -n "$line" ]]; do
+  if [[ "$line" =~ $dependency_re ]]; then
+    dependencies+="        <dependency id=\"${BASH_REMATCH[1]}\" version=\"${BASH_REMATCH[2]}\" exclude=\"Build,Analyzers\" />"$'\n'
+  fi
+done < "$MODULE_DIR/$ASSEMBLY.csproj"
+if [[ -n "$dependencies" ]]; then
+  dependency_group="      <group targetFramework=\"net10.0\">"$'\n'"$dependencies      </group>"
+else
+  dependency_group='      <group targetFramework="net10.0" />'
+fi
 release_notes="StellaOps $MODULE $VERSION"
 if [[ -n "$SUITE_VERSION" ]]; then
   release_notes="$release_notes, part of suite $SUITE_VERSION"
@@ -144,7 +157,7 @@ cat > "$pkg/$ASSEMBLY.nuspec" <<EOF
     <tags>stellaops $MODULE_LOWER</tags>
     <repository type="git" url="https://git.stella-ops.org/stella-ops.org/git.stella-ops.org.git" />
     <dependencies>
-      <group targetFramework="net10.0" />
+$dependency_group
     </dependencies>
   </metadata>
 </package>

@@ -241,6 +241,16 @@ public class ReleaseBeans implements CamelConfiguration {
     }
 
     @BindToRegistry
+    public io.stellarelease.sbom.SbomWriter sbomWriter() {
+        return new io.stellarelease.sbom.SbomWriter(config());
+    }
+
+    @BindToRegistry
+    public io.stellarelease.sign.ChecksumSigning checksumSigning() {
+        return new io.stellarelease.sign.ChecksumSigning(config());
+    }
+
+    @BindToRegistry
     public ReleaseSummary releaseSummary() {
         return new ReleaseSummary();
     }

@@ -2,6 +2,8 @@ package io.stellarelease.cli;
 
 import io.stellarelease.config.ConfigException;
 import io.stellarelease.config.ConfigLoader;
+import io.stellarelease.config.ReleaseConfig;
+import io.stellarelease.sign.ChecksumSigning;
 import io.stellarelease.publishing.PublishTargets;
 import io.stellarelease.verify.LocalVerification;
 import io.stellarelease.verify.RemoteVerification;
@@ -11,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -19,7 +22,8 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {"Checks a release: every file in SHA256SUMS and every artifact of the manifest matches its sha256",
                 "(and size); with --remote also that each image tag resolves to the manifest's digest, the Gitea release",
-                "lists every asset once at its size, and the packages exist. Sends GET requests only."},
+                "lists every asset once at its size, and the packages exist. Sends GET requests only.",
+                "With a public key (--public-key, or signing.publicKey in the configuration) SHA256SUMS's OpenPGP signature must verify."},
         footer = {"", "Exit codes: 0 verified; 1 a check failed; 2 bad usage, configuration, a missing credential, or no release at the path."})
 public class VerifyCommand implements Callable<Integer> {
 
@@ -30,8 +34,12 @@ public class VerifyCommand implements Callable<Integer> {
     boolean remote;
 
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/release.yaml",
-            description = "The release configuration, for --remote (default: ${DEFAULT-VALUE}).")
+            description = "The release configuration, for --remote and signing.publicKey (default: ${DEFAULT-VALUE}).")
     Path config;
+
+    @Option(names = "--public-key", paramLabel = "FILE",
+            description = "An armoured OpenPGP public key: SHA256SUMS-<version>.txt.asc must verify against it (default: signing.publicKey).")
+    Path publicKey;
 
     @Override
     public Integer call() {
@@ -43,10 +51,15 @@ public class VerifyCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            VerifyReport local = LocalVerification.check(release);
+            // The configuration is needed for --remote and for the signature's public key; a plain local check of a
+            // release works without one (no config/release.yaml where verify runs).
+            ReleaseConfig releaseConfig = remote || Files.isRegularFile(config) ? ConfigLoader.load(config) : null;
+            Path key = publicKey != null ? publicKey
+                    : releaseConfig == null ? null : ChecksumSigning.publicKey(releaseConfig).orElse(null);
+            VerifyReport local = LocalVerification.check(release, key);
             int problems = print("local", local);
             if (remote) {
-                PublishTargets targets = new PublishTargets(ConfigLoader.load(config));
+                PublishTargets targets = new PublishTargets(releaseConfig);
                 problems += print("remote", new RemoteVerification(targets).check(release));
             }
             if (problems > 0) {

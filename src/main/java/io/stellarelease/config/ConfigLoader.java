@@ -44,6 +44,7 @@ public final class ConfigLoader {
         check(file, config);
         PublishChecks.check(file, config);
         io.stellarelease.airgap.AirgapSettings.check(file, config.airgap());
+        checkSigningAndHotfix(file, config);
         return config;
     }
 
@@ -121,7 +122,33 @@ public final class ConfigLoader {
                         p.helm() == null ? new ReleaseConfig.HelmTargets(true, null) : p.helm(),
                         p.retry() == null ? PublishChecks.DEFAULT_RETRY : p.retry());
         return new ReleaseConfig(c.workspace(), c.output(), c.parallelism(), c.rules(), c.codenames(), c.channels(),
-                c.testGate(), c.modules(), c.containers(), c.cli(), c.helm(), c.gitea(), filled, c.checkout(), c.rollback(), c.airgap());
+                c.testGate(), c.modules(), c.containers(), c.cli(), c.helm(), c.gitea(), filled, c.checkout(), c.rollback(),
+                c.airgap(), c.signing(), withHotfixDefaults(c.hotfix()));
+    }
+
+    /** Parts of the hotfix section left out take the defaults (hotfix/{version}, main, list). */
+    private static ReleaseConfig.Hotfix withHotfixDefaults(ReleaseConfig.Hotfix h) {
+        ReleaseConfig.Hotfix d = ReleaseConfig.Hotfix.DEFAULT;
+        return h == null ? d : new ReleaseConfig.Hotfix(h.branch() == null ? d.branch() : h.branch(),
+                h.mainBranch() == null ? d.mainBranch() : h.mainBranch(), h.cherryPick() == null ? d.cherryPick() : h.cherryPick());
+    }
+
+    private static void checkSigningAndHotfix(Path file, ReleaseConfig c) {
+        if (c.signing() != null) {
+            if (c.signing().key() != null) {
+                PublishChecks.requireSecret(file, "signing.key", c.signing().key());
+            }
+            if (c.signing().passphrase() != null) {
+                require(file, c.signing().key() != null, "signing.passphrase is set but signing.key is not");
+                PublishChecks.requireSecret(file, "signing.passphrase", c.signing().passphrase());
+            }
+        }
+        ReleaseConfig.Hotfix h = c.hotfix();
+        require(file, h.branch().contains("{version}") && h.branch().matches("[A-Za-z0-9._/{}-]+") && !h.branch().startsWith("-"),
+                "hotfix.branch must name the branch with {version} (letters, digits, . _ / -): got " + h.branch());
+        require(file, h.mainBranch().matches("[A-Za-z0-9._/-]+") && !h.mainBranch().startsWith("-"),
+                "hotfix.mainBranch must be a branch name: got " + h.mainBranch());
+        require(file, List.of("list", "apply").contains(h.cherryPick()), "hotfix.cherryPick must be list or apply: got " + h.cherryPick());
     }
 
     static void requireCommand(Path file, String where, List<String> command) {

@@ -76,7 +76,7 @@ final class PublishChecks {
         }
     }
 
-    private static void requireSecret(java.nio.file.Path file, String key, ReleaseConfig.SecretRef ref) {
+    static void requireSecret(java.nio.file.Path file, String key, ReleaseConfig.SecretRef ref) {
         require(file, (ref.env() == null) != (ref.file() == null),
                 key + ": give exactly one of env (a variable name) or file (a path); the secret itself never goes here");
         if (ref.env() != null) {

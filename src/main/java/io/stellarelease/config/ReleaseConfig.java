@@ -31,7 +31,9 @@ public record ReleaseConfig(
         Publish publish,
         Checkout checkout,
         Rollback rollback,
-        Airgap airgap) {
+        Airgap airgap,
+        Signing signing,
+        Hotfix hotfix) {
 
     public record Rules(List<String> suiteMonths, String changelog, String checklist,
                         List<String> checklistRequiredFor) { }
@@ -125,6 +127,21 @@ public record ReleaseConfig(
         public boolean on() {
             return Boolean.TRUE.equals(enabled);
         }
+    }
+
+    /**
+     * Signing of SHA256SUMS: an OpenPGP secret key (armoured) and its passphrase, each {@code { env: NAME }} or
+     * {@code { file: PATH }} (never the value); {@code publicKey}, an armoured public key file, lets {@code verify}
+     * check the signature. No key: the sign-checksums stage is skipped with that reason.
+     */
+    public record Signing(SecretRef key, SecretRef passphrase, String publicKey) { }
+
+    /**
+     * Hotfix branches: the branch name ({version} = YYYY.MM.N), the branch fixes are carried to, and whether
+     * {@code hotfix finish} lists the commits to cherry-pick ({@code list}) or cherry-picks them ({@code apply}).
+     */
+    public record Hotfix(String branch, String mainBranch, String cherryPick) {
+        public static final Hotfix DEFAULT = new Hotfix("hotfix/{version}", "main", "list");
     }
 
     /** The codename registered for a suite version ({@code 2026.04}), if any. */

@@ -5,6 +5,8 @@ import io.stellarelease.publish.GiteaClient;
 import io.stellarelease.publish.GiteaPublisher;
 import io.stellarelease.publish.GtPlannedRequest;
 import io.stellarelease.rules.ChangelogRule;
+import io.stellarelease.sbom.SbomWriter;
+import io.stellarelease.sign.ChecksumSigning;
 import io.stellarelease.rules.SuiteVersion;
 import io.stellarelease.stages.Checksums;
 import io.stellarelease.stages.ExecPlanner;
@@ -96,13 +98,18 @@ public class GiteaRelease {
         return changes + "\n\n" + summary.stagesTable(run);
     }
 
-    /** The files attached to the release, those that exist: manifest, checksums, CLI archives, chart. */
+    /**
+     * The files attached to the release, those that exist: manifest, checksums and their signature, CLI archives,
+     * chart, SBOMs.
+     */
     public static List<Path> assets(ReleaseRun run) {
         List<String> names = new ArrayList<>();
         names.add(ReleaseManifest.fileName(run));
         names.add(Checksums.fileName(run.requireSuite().version()));
         run.doneSteps(ExecPlanner.BUILD_CLI).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
         run.doneSteps(HelmChart.STAGE).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
+        names.add(ChecksumSigning.signatureName(run.requireSuite().version()));
+        run.doneSteps(SbomWriter.STAGE).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
         return names.stream().map(run.releaseDir()::resolve).filter(Files::isRegularFile).toList();
     }
 }

@@ -41,7 +41,8 @@ public class PublishedCheck {
         try {
             LocalVerification.Release release = LocalVerification.open(
                     run.releaseDir().resolve(ReleaseManifest.fileName(run)));
-            VerifyReport local = LocalVerification.check(release);
+            VerifyReport local = LocalVerification.check(release,
+                    io.stellarelease.sign.ChecksumSigning.publicKey(targets.config()).orElse(null));
             VerifyReport remote = new RemoteVerification(targets).check(release);
             var problems = new java.util.ArrayList<>(local.problems());
             problems.addAll(remote.problems());

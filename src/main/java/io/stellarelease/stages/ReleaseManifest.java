@@ -32,6 +32,9 @@ public class ReleaseManifest {
     // The publishing stages whose answers the manifest records (named here: stages must not depend on publishing).
     private static final String PUSH_CONTAINERS = "push-containers";
     private static final String PUBLISH_HELM = "publish-helm";
+    // The SBOMs (io.stellarelease.sbom.SbomWriter): one step per module, and "suite".
+    private static final String SBOM = "sboms";
+    private static final String SBOM_SUITE_STEP = "suite";
 
     private final ReleaseConfig config;
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory()
@@ -106,7 +109,30 @@ public class ReleaseManifest {
             return h;
         }).orElse(null));
         m.put("tests", tests(run));
+        sboms(run).ifPresent(sbom -> m.put("sbom", sbom));
         return m;
+    }
+
+    /** {@code sbom:} the format, the suite's SBOM and each module's, as files with sha256 and size; absent without the stage. */
+    private static Optional<Map<String, Object>> sboms(ReleaseRun run) {
+        List<StepResult> steps = run.doneSteps(SBOM);
+        if (steps.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> sbom = new LinkedHashMap<>();
+        sbom.put("format", steps.get(0).details().get("format"));
+        steps.stream().filter(s -> s.name().equals(SBOM_SUITE_STEP)).findFirst().ifPresent(suite -> {
+            Map<String, Object> file = new LinkedHashMap<>();
+            putArtifact(file, suite.artifacts());
+            sbom.put("suite", file);
+        });
+        sbom.put("modules", steps.stream().filter(s -> !s.name().equals(SBOM_SUITE_STEP)).map(s -> {
+            Map<String, Object> module = new LinkedHashMap<>();
+            module.put("name", s.name());
+            putArtifact(module, s.artifacts());
+            return module;
+        }).toList());
+        return Optional.of(sbom);
     }
 
     /** A module release: the module, its one build (package, image) and its tests; no suite, CLI or chart. */
@@ -125,6 +151,7 @@ public class ReleaseManifest {
         m.put("module", r);
         m.put("modules", modules(run));
         m.put("tests", tests(run));
+        sboms(run).ifPresent(sbom -> m.put("sbom", sbom));
         return m;
     }
 

@@ -3,6 +3,7 @@ package io.stellarelease.verify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.stellarelease.sign.OpenPgp;
 import io.stellarelease.stages.Checksums;
 import io.stellarelease.util.Files2;
 
@@ -113,7 +114,54 @@ public final class LocalVerification {
         return report;
     }
 
-    /** Every {file, sha256, size} the manifest names: packages, images, CLI archives, the chart. */
+    /**
+     * A release checked on disk as {@link #check(Release)} does, and, when {@code publicKey} (an armoured OpenPGP
+     * public key file, {@code signing.publicKey}) is given, the signature of SHA256SUMS against it.
+     */
+    public static VerifyReport check(Release release, Path publicKey) throws IOException {
+        VerifyReport report = check(release);
+        if (publicKey != null) {
+            checkSignature(release, publicKey, report);
+        }
+        return report;
+    }
+
+    private static void checkSignature(Release release, Path publicKey, VerifyReport report) throws IOException {
+        String sumsName = Checksums.fileName(release.version());
+        Path sums = release.dir().resolve(sumsName);
+        Path signature = release.dir().resolve(sumsName + ".asc");
+        if (!Files.isRegularFile(publicKey)) {
+            report.problem("signing.publicKey: " + publicKey + " not found");
+            return;
+        }
+        if (!Files.isRegularFile(signature)) {
+            report.problem(signature.getFileName() + ": missing (a public key is configured, so the checksums must be signed)");
+            return;
+        }
+        if (!Files.isRegularFile(sums)) {
+            return; // already reported by check()
+        }
+        OpenPgp.Verdict verdict = OpenPgp.verify(Files.readAllBytes(sums), Files.readAllBytes(signature),
+                Files.readAllBytes(publicKey));
+        report.expect(verdict.valid(), sumsName + ": OpenPGP signature by " + verdict.fingerprint() + " verifies",
+                signature.getFileName() + ": " + verdict.problem());
+    }
+
+    /** The SBOMs the manifest lists ({@code sbom.suite}, {@code sbom.modules[]}), each {file, sha256, size}. */
+    public static List<JsonNode> sboms(JsonNode manifest) {
+        List<JsonNode> list = new java.util.ArrayList<>();
+        if (manifest.at("/sbom/suite/file").isTextual()) {
+            list.add(manifest.at("/sbom/suite"));
+        }
+        manifest.at("/sbom/modules").forEach(m -> {
+            if (m.path("file").isTextual()) {
+                list.add(m);
+            }
+        });
+        return list;
+    }
+
+    /** Every {file, sha256, size} the manifest names: packages, images, CLI archives, the chart, the SBOMs. */
     static List<JsonNode> artifacts(JsonNode manifest) {
         List<JsonNode> list = new java.util.ArrayList<>();
         for (JsonNode module : manifest.path("modules")) {
@@ -128,6 +176,7 @@ public final class LocalVerification {
         if (manifest.at("/helm/file").isTextual()) {
             list.add(manifest.get("helm"));
         }
+        list.addAll(sboms(manifest));
         return list;
     }
 

@@ -132,7 +132,10 @@ public final class RemoteVerification {
         });
     }
 
-    /** The assets create-release attaches, from the manifest: manifest, checksums, CLI archives, chart. */
+    /**
+     * The assets create-release attaches, from the manifest: manifest, checksums (and their signature when there is
+     * one), CLI archives, chart, SBOMs.
+     */
     static List<Path> expectedAssets(LocalVerification.Release release) {
         List<Path> files = new ArrayList<>();
         files.add(release.manifestFile());
@@ -142,6 +145,8 @@ public final class RemoteVerification {
         if (helm.path("file").isTextual()) {
             files.add(release.dir().resolve(helm.path("file").asText()));
         }
+        files.add(release.dir().resolve(Checksums.fileName(release.version()) + ".asc"));
+        LocalVerification.sboms(release.manifest()).forEach(s -> files.add(release.dir().resolve(s.path("file").asText())));
         return files.stream().filter(Files::isRegularFile).toList();
     }
 

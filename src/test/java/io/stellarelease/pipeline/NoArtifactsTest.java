@@ -60,9 +60,10 @@ class NoArtifactsTest extends PipelineTestSupport {
         assertThat(dir.resolve("nuget")).doesNotExist();
         assertThat(dir.resolve("cli")).doesNotExist();
 
-        // Only the chart and the manifest are released, and the checksums still check.
+        // Only the chart, the SBOMs (9 modules by name and version, the suite) and the manifest are released, and the
+        // checksums still check.
         List<String> sums = Fixtures.lines(dir.resolve("SHA256SUMS-2026.04.txt"));
-        assertThat(sums).hasSize(2);
+        assertThat(sums).hasSize(2 + 10);
         assertThat(Fixtures.run(dir, "sha256sum", "--strict", "-c", "SHA256SUMS-2026.04.txt")).doesNotContain("FAILED");
         String plan = Files.readString(dir.resolve("release-plan.json"));
         assertThat(plan).contains("create-release").contains("suite-2026.04.yaml")

@@ -49,10 +49,12 @@ class PublishReleaseTest extends PublishingTestSupport {
 
         assertThat(run.getFailure()).isNull();
         assertThat(run.getStages()).extracting(StageRecord::getName).containsExactly("validate", "test-gate",
-                "build-modules", "build-containers", "build-cli", "build-helm", "publish-nuget", "push-containers",
-                "publish-helm", "release-manifest", "airgap-bundle", "create-release", "verify", "record-history", "summary");
-        assertThat(run.getStages()).filteredOn(s -> !s.getName().equals("test-gate"))
+                "build-modules", "build-containers", "build-cli", "build-helm", "sboms", "publish-nuget", "push-containers",
+                "publish-helm", "release-manifest", "sign-checksums", "airgap-bundle", "create-release", "verify", "record-history", "summary");
+        // No signing key here (SignedSbomReleaseTest signs): that stage says so.
+        assertThat(run.getStages()).filteredOn(s -> !s.getName().equals("test-gate") && !s.getName().equals("sign-checksums"))
                 .allSatisfy(s -> assertThat(s.getStatus()).as(s.getName()).isEqualTo(Status.DONE));
+        assertThat(run.stage("sign-checksums").orElseThrow().getReason()).isEqualTo("no signing key configured (signing.key)");
         Path dir = out.resolve("2026.04");
         JsonNode manifest = Fixtures.YAML.readTree(dir.resolve("suite-2026.04.yaml").toFile());
 
@@ -79,9 +81,12 @@ class PublishReleaseTest extends PublishingTestSupport {
         // Gitea: one release, prerelease (edge), titled, its body the changelog section and the stage table; every asset once.
         assertThat(gitea.releaseCount()).isEqualTo(1);
         Map<String, List<Long>> assets = gitea.assets(TAG);
-        assertThat(assets.keySet()).containsExactlyInAnyOrder("suite-2026.04.yaml", "SHA256SUMS-2026.04.txt",
+        List<String> sboms = new java.util.ArrayList<>(List.of("suite-2026.04.cdx.json"));
+        manifest.at("/sbom/modules").forEach(m -> sboms.add(Path.of(m.get("file").asText()).getFileName().toString()));
+        assertThat(sboms).hasSize(10).contains("authority-" + Files.readString(workspace.resolve("src/Authority/version.txt")).strip() + ".cdx.json");
+        assertThat(assets.keySet()).containsExactlyInAnyOrderElementsOf(Stream.concat(Stream.of("suite-2026.04.yaml", "SHA256SUMS-2026.04.txt",
                 "stella-2026.04-linux-x64.tar.gz", "stella-2026.04-linux-arm64.tar.gz", "stella-2026.04-win-x64.zip",
-                "stella-2026.04-osx-x64.tar.gz", "stella-2026.04-osx-arm64.tar.gz", "stellaops-2026.04.tgz");
+                "stella-2026.04-osx-x64.tar.gz", "stella-2026.04-osx-arm64.tar.gz", "stellaops-2026.04.tgz"), sboms.stream()).toList());
         assertThat(assets.get("suite-2026.04.yaml")).containsExactly(Files.size(dir.resolve("suite-2026.04.yaml")));
         assertThat(assets.values()).allSatisfy(sizes -> assertThat(sizes).hasSize(1));
         assertThat(gitea.nugetPackages()).hasSize(9).doesNotHaveDuplicates().contains("StellaOps.Authority@"
@@ -135,7 +140,7 @@ class PublishReleaseTest extends PublishingTestSupport {
         assertThat(gitea.releaseCount()).isEqualTo(1);
         assertThat(gitea.assets(TAG).values()).allSatisfy(sizes -> assertThat(sizes).hasSize(1));
         assertThat(stored("PUT", "/api/packages/.*/nuget/")).isEqualTo(9);
-        assertThat(stored("POST", ASSETS)).isEqualTo(8);
+        assertThat(stored("POST", ASSETS)).isEqualTo(8 + 10);
         // Only the 409-answered writes: 9 NuGet pushes, the release. The chart is found through the package API and
         // not sent again. The manifest and SHA256SUMS (releasedAt changed, same size) are skipped as the same name and size.
         long rerunWrites = gitea.requests().stream().filter(r -> r.write()).count() - writesBefore;

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SuiteReleaseTest extends PipelineTestSupport {
 
     /** The publishing stages: skipped here, where no target is configured (PublishReleaseTest publishes). */
-    static final List<String> PUBLISHING = List.of("publish-nuget", "push-containers", "publish-helm", "create-release", "verify");
+    static final List<String> PUBLISHING = List.of("publish-nuget", "push-containers", "publish-helm", "create-release", "verify",
+            "sign-checksums"); // signing: no key configured here (SignedSbomReleaseTest signs)
 
     /** The pipeline as configured in config/release.yaml, air-gap bundle included. */
     @Override
@@ -40,13 +41,14 @@ class SuiteReleaseTest extends PipelineTestSupport {
         assertThat(run.getFailure()).isNull();
         assertThat(run.isSucceeded()).isTrue();
         assertThat(run.getStages()).extracting(s -> s.getName()).containsExactly("validate", "test-gate",
-                "build-modules", "build-containers", "build-cli", "build-helm", "publish-nuget", "push-containers",
-                "publish-helm", "release-manifest", "airgap-bundle", "create-release", "verify", "record-history", "summary");
+                "build-modules", "build-containers", "build-cli", "build-helm", "sboms", "publish-nuget", "push-containers",
+                "publish-helm", "release-manifest", "sign-checksums", "airgap-bundle", "create-release", "verify", "record-history", "summary");
         assertThat(run.getStages()).allSatisfy(s -> assertThat(s.getStatus())
                 .isEqualTo(PUBLISHING.contains(s.getName()) ? Status.SKIPPED : Status.DONE));
         assertThat(run.stage("publish-nuget").orElseThrow().getReason()).contains("no NuGet feed configured");
         assertThat(run.stage("push-containers").orElseThrow().getReason()).contains("no registry configured");
         assertThat(run.stage("verify").orElseThrow().getReason()).contains("no publishing target configured");
+        assertThat(run.stage("sign-checksums").orElseThrow().getReason()).isEqualTo("no signing key configured (signing.key)");
         Path dir = out.resolve("2026.04");
 
         // The manifest says what was released, with the checksums of the files that are really there.
@@ -66,10 +68,14 @@ class SuiteReleaseTest extends PipelineTestSupport {
         assertThat(manifest.at("/cli")).hasSize(5);
         assertThat(manifest.at("/helm/file").asText()).isEqualTo("helm/stellaops-2026.04.tgz");
         assertThat(manifest.at("/tests/suites")).hasSize(3);
+        assertThat(manifest.at("/sbom/modules")).hasSize(9);
+        assertThat(manifest.at("/sbom/suite/file").asText()).isEqualTo("sbom/suite-2026.04.cdx.json");
+        assertThat(Files.exists(dir.resolve("SHA256SUMS-2026.04.txt.asc"))).isFalse();
 
         // sha256sum itself agrees with the checksums file.
         List<String> sumLines = Fixtures.lines(dir.resolve("SHA256SUMS-2026.04.txt"));
-        assertThat(sumLines).hasSize(9 + 9 + 5 + 1 + 1).allMatch(l -> l.matches("[0-9a-f]{64}  \\S+"));
+        // packages, images, CLI archives, chart, the 9 module SBOMs and the suite's, the manifest
+        assertThat(sumLines).hasSize(9 + 9 + 5 + 1 + 10 + 1).allMatch(l -> l.matches("[0-9a-f]{64}  \\S+"));
         assertThat(sumLines.stream().map(l -> l.substring(66)).toList()).isSorted().contains("suite-2026.04.yaml");
         assertThat(Files.readString(dir.resolve("SHA256SUMS-2026.04.txt"))).doesNotContain("\r").endsWith("\n");
         String check = Fixtures.run(dir, "sha256sum", "--strict", "-c", "SHA256SUMS-2026.04.txt");
@@ -136,10 +142,10 @@ class SuiteReleaseTest extends PipelineTestSupport {
         release("suite-2026.04-nova", true);
         Map<String, String> second = sums(out.resolve("2026.04/SHA256SUMS-2026.04.txt"));
 
-        // Archives, packages, charts and images are reproducible; only the manifest's release time differs.
+        // Archives, packages, charts, images and SBOMs are reproducible; only the manifest's release time differs.
         first.remove("suite-2026.04.yaml");
         second.remove("suite-2026.04.yaml");
-        assertThat(second).isEqualTo(first).hasSize(24);
+        assertThat(second).isEqualTo(first).hasSize(24 + 10);
     }
 
     private static Map<String, String> sums(Path file) {
