@@ -43,6 +43,8 @@ public final class ConfigLoader {
         config = withPublishDefaults(config);
         check(file, config);
         PublishChecks.check(file, config);
+        DatabaseChecks.check(file, config);
+        AnnounceChecks.check(file, config);
         return config;
     }
 
@@ -120,7 +122,8 @@ public final class ConfigLoader {
                         p.helm() == null ? new ReleaseConfig.HelmTargets(true, null) : p.helm(),
                         p.retry() == null ? PublishChecks.DEFAULT_RETRY : p.retry());
         return new ReleaseConfig(c.workspace(), c.output(), c.parallelism(), c.rules(), c.codenames(), c.channels(),
-                c.testGate(), c.modules(), c.containers(), c.cli(), c.helm(), c.gitea(), filled, c.checkout(), c.rollback());
+                c.testGate(), c.modules(), c.containers(), c.cli(), c.helm(), c.gitea(), filled, c.checkout(), c.rollback(),
+                c.database(), c.announce());
     }
 
     static void requireCommand(Path file, String where, List<String> command) {
