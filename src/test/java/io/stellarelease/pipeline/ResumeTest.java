@@ -35,8 +35,8 @@ class ResumeTest extends PipelineTestSupport {
 
         assertThat(resumed.getFailure()).isNull();
         assertThat(resumed.getStages()).extracting(StageRecord::getName).containsExactly("validate", "test-gate",
-                "build-modules", "build-containers", "build-cli", "build-helm", "publish-nuget", "push-containers",
-                "publish-helm", "release-manifest", "create-release", "verify", "record-history", "summary");
+                "build-modules", "build-containers", "build-cli", "build-helm", "backup-database", "publish-nuget", "push-containers",
+                "publish-helm", "release-manifest", "create-release", "verify", "record-history", "announce", "summary");
         assertThat(resumed.stage("validate").orElseThrow().isEarlierAttempt()).isTrue();
         assertThat(resumed.stage("test-gate").orElseThrow().isEarlierAttempt()).isTrue();
         assertThat(resumed.stage("build-modules").orElseThrow().isEarlierAttempt()).isFalse();
