@@ -18,9 +18,9 @@ import java.util.concurrent.Callable;
 @Command(name = "rollback",
         mixinStandardHelpOptions = true,
         description = {"Rolls a module's image (--module), every image of the suite (--suite), the Helm release (--helm)",
-                "or the suite with its databases (--database) back, with the commands of rollback (and database) in the",
-                "release configuration. Without --version: the release",
-                "before the current one in the release history. --dry-run prints the exact commands and runs none."},
+                "or the suite with its databases (--database) back, with the commands of rollback and database in",
+                "the release configuration. Without --version: the release before the current one in the release",
+                "history. --dry-run prints the exact commands (and checks) and runs none."},
         footer = {"", "Exit codes: 0 rolled back; 1 a command failed; 2 bad usage or configuration; 3 refused by a rule."})
 public class RollbackCommand implements Callable<Integer> {
 
