@@ -31,12 +31,10 @@ public class DatabaseBackup {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ReleaseConfig config;
-    private final ReleaseHistory history;
     private final DatabaseBackups backups;
 
     public DatabaseBackup(ReleaseConfig config, ReleaseHistory history) {
         this.config = config;
-        this.history = history;
         this.backups = new DatabaseBackups(history);
     }
 
@@ -104,13 +102,12 @@ public class DatabaseBackup {
 
     /**
      * After every dump succeeded: the dumps and their index into the release history. The index names the release
-     * whose data they hold: the newest suite release in the history when they were taken.
+     * whose data they hold: the newest suite release in the history when they were taken, or the release a database
+     * rollback since then restored.
      */
     public String record(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
         String tag = run.releaseTag();
-        DatabaseBackups.Release dataOf = history.releasesOf("suite", "suite").stream()
-                .filter(e -> !e.tag().equals(tag)).reduce((a, b) -> b)
-                .map(e -> new DatabaseBackups.Release(e.tag(), e.version())).orElse(null);
+        DatabaseBackups.Release dataOf = backups.current(tag);
         List<DatabaseBackups.Dump> dumps = new ArrayList<>();
         Map<String, Path> files = new LinkedHashMap<>();
         for (String database : config.database().databases()) {

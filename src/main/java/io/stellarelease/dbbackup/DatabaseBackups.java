@@ -42,6 +42,11 @@ public class DatabaseBackups {
         }
     }
 
+    /** The databases' data since a database rollback restored them: that of release {@code dataOf}, since {@code at}. */
+    public record Restored(Release dataOf, Instant at, String by) { }
+
+    public static final String RESTORED = "database-restored.json";
+
     private final ReleaseHistory history;
 
     public DatabaseBackups(ReleaseHistory history) {
@@ -73,6 +78,42 @@ public class DatabaseBackups {
             throw new UncheckedIOException("could not read the backups in " + suites, e);
         }
         return all.stream().filter(i -> i.dataOf() != null && i.dataOf().tag().equals(tag)).max(Comparator.comparing(Index::takenAt));
+    }
+
+    /**
+     * The release whose data the databases hold now: the newest suite release in the history (other than
+     * {@code except}), unless a database rollback restored another release's data after it was recorded.
+     */
+    public Release current(String except) {
+        Optional<ReleaseHistory.Entry> latest = history.releasesOf("suite", "suite").stream()
+                .filter(e -> !e.tag().equals(except)).reduce((a, b) -> b);
+        Optional<Restored> restored = restored();
+        if (restored.isPresent() && (latest.isEmpty() || restored.get().at().isAfter(latest.get().recordedAt()))) {
+            return restored.get().dataOf();
+        }
+        return latest.map(e -> new Release(e.tag(), e.version())).orElse(null);
+    }
+
+    /** The last database rollback's restore, if any. */
+    public Optional<Restored> restored() {
+        Path file = history.dir().resolve(RESTORED);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readValue(file.toFile(), Restored.class));
+        } catch (IOException e) {
+            throw new IllegalStateException(file + " is not readable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Records that a database rollback restored the data of {@code dataOf}: the next backup holds that release's data. */
+    public synchronized void restored(Restored restored) {
+        try {
+            Files2.writeDurably(history.dir().resolve(RESTORED), JSON.writeValueAsBytes(restored));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not record the restore in " + history.dir().resolve(RESTORED), e);
+        }
     }
 
     /**

@@ -178,6 +178,16 @@ public class DatabaseRollback {
                 "not run: " + failed + " failed");
     }
 
+    /**
+     * After every restore command succeeded: the databases now hold the data of the release rolled back to, recorded in
+     * the history so that the next release's backup says so.
+     */
+    public void restored(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+        ReleaseHistory.Entry release = release(run.requireRollback());
+        backups.restored(new DatabaseBackups.Restored(new DatabaseBackups.Release(release.tag(), release.version()),
+                Instant.now(), run.releaseTag()));
+    }
+
     /** The configured integrity checks, run one by one after the restore. */
     public List<ReleaseConfig.IntegrityCheck> checks() {
         return config.database().checks();

@@ -144,7 +144,7 @@ class DatabaseRollbackTest extends PipelineTestSupport {
         Files.writeString(checklist, Files.readString(checklist).replace("- [ ]", "- [x]"));
         Path changelog = workspace.resolve("CHANGELOG.md");
         Files.writeString(changelog, Files.readString(changelog).replace("## [2026.04] - 2026-04-15",
-                "## [2026.04.1] - 2026-05-02\n\n- fix.\n\n## [2026.04] - 2026-04-15"));
+                "## [2026.04.2] - 2026-05-09\n\n- fix again.\n\n## [2026.04.1] - 2026-05-02\n\n- fix.\n\n## [2026.04] - 2026-04-15"));
         ReleaseRun first = release("suite-2026.04-nova", true);
         assertThat(first.getFailure()).isNull();
         assertThat(first.stage("backup-database").orElseThrow().getStatus()).isEqualTo(Status.DONE);
@@ -213,6 +213,14 @@ class DatabaseRollbackTest extends PipelineTestSupport {
                 assertThat(new String(Files.readAllBytes(f), StandardCharsets.UTF_8)).as(f.toString()).doesNotContain(SECRET);
             }
         }
+
+        // The databases now hold 2026.04's data, whatever the history's latest release: the next backup says so.
+        assertThat(Fixtures.YAML.readTree(tmp.resolve("state/history/database-restored.json").toFile()).at("/dataOf/tag").asText())
+                .isEqualTo("suite-2026.04-nova");
+        ReleaseRun next = release("suite-2026.04.2", true);
+        assertThat(next.getFailure()).isNull();
+        assertThat(Fixtures.YAML.readTree(history().resolve("suite-2026.04.2.backup/backup.json").toFile()).at("/dataOf/tag").asText())
+                .isEqualTo("suite-2026.04-nova");
 
         // A repeated release keeps the backup it took first: that is the state before the release, not after it.
         String takenAt = index.get("takenAt").asText();
