@@ -17,6 +17,8 @@ final class AnnounceChecks {
             return;
         }
         require(file, a.template() != null && !a.template().isBlank(), "announce.template is required (a file, e.g. config/announcement.md)");
+        require(file, java.nio.file.Files.isRegularFile(Path.of(a.template())), "announce.template: no file " + a.template()
+                + " (relative paths are resolved against the current directory)");
         require(file, !a.webhooks().isEmpty() || a.email() != null, "announce needs at least one webhook or email");
         require(file, a.timeout() == null || !a.timeout().isNegative() && !a.timeout().isZero(), "announce.timeout must be positive");
         Set<String> names = new HashSet<>();
