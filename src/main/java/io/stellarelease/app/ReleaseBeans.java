@@ -201,6 +201,21 @@ public class ReleaseBeans implements CamelConfiguration {
     }
 
     @BindToRegistry
+    public io.stellarelease.dbbackup.DatabaseBackup databaseBackup() {
+        return new io.stellarelease.dbbackup.DatabaseBackup(config(), history());
+    }
+
+    @BindToRegistry
+    public io.stellarelease.dbbackup.DatabaseRollback databaseRollback() {
+        return new io.stellarelease.dbbackup.DatabaseRollback(config(), history());
+    }
+
+    @BindToRegistry
+    public io.stellarelease.announce.Announcements announcements(CamelContext context) {
+        return new io.stellarelease.announce.Announcements(config(), history(), context);
+    }
+
+    @BindToRegistry
     public ModuleValidator moduleValidator() {
         return new ModuleValidator(config(), moduleVersions(), new GitInfo());
     }

@@ -14,12 +14,13 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code rollback}: a module's or the suite's images, or the Helm release, back to an earlier release. */
+/** {@code rollback}: a module's or the suite's images, the Helm release, or the suite with its databases, back. */
 @Command(name = "rollback",
         mixinStandardHelpOptions = true,
-        description = {"Rolls a module's image (--module), every image of the suite (--suite) or the Helm release (--helm)",
-                "back, with the commands of rollback in the release configuration. Without --version: the release",
-                "before the current one in the release history. --dry-run prints the exact commands and runs none."},
+        description = {"Rolls a module's image (--module), every image of the suite (--suite), the Helm release (--helm)",
+                "or the suite with its databases (--database) back, with the commands of rollback and database in",
+                "the release configuration. Without --version: the release before the current one in the release",
+                "history. --dry-run prints the exact commands (and checks) and runs none."},
         footer = {"", "Exit codes: 0 rolled back; 1 a command failed; 2 bad usage or configuration; 3 refused by a rule."})
 public class RollbackCommand implements Callable<Integer> {
 
@@ -32,6 +33,10 @@ public class RollbackCommand implements Callable<Integer> {
 
         @Option(names = "--helm", required = true, description = "The Helm release, by revision.")
         boolean helm;
+
+        @Option(names = "--database", required = true, description = {"The suite with its databases: stop the services,",
+                "restore the backup holding the release's data, run the integrity checks, deploy, start the services."})
+        boolean database;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -56,6 +61,7 @@ public class RollbackCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RollbackRequest request = target.helm
                 ? new RollbackRequest("suite", null, version, "helm", revision, dryRun)
+                : target.database ? new RollbackRequest("suite", null, version, "database", revision, dryRun)
                 : new RollbackRequest(target.suite ? "suite" : "module", target.module, version, "containers", revision, dryRun);
         try (CamelApp app = CamelApp.start(files.properties, files.config)) {
             ReleaseRunner runner = app.releaseRunner();

@@ -33,7 +33,9 @@ public record ReleaseConfig(
         Rollback rollback,
         Airgap airgap,
         Signing signing,
-        Hotfix hotfix) {
+        Hotfix hotfix,
+        Database database,
+        Announce announce) {
 
     public record Rules(List<String> suiteMonths, String changelog, String checklist,
                         List<String> checklistRequiredFor) { }
@@ -130,6 +132,32 @@ public record ReleaseConfig(
     }
 
     /**
+     * The release's databases: backed up (pg_dump) by the backup-database stage before anything is published, and
+     * restored by a database rollback ({@code mode: database}). Commands are argument lists; {@code ${NAME}} is
+     * replaced inside its own argument (DATABASE, BACKUP_FILE, VERSION; stop/start: MODULE, MODULE_LOWER, VERSION) and
+     * every command gets the connection as PGHOST, PGPORT, PGUSER (PGPASSWORD for backup and restore, from
+     * {@code connection.password}, never written). {@code restore}, {@code stop} and {@code start} are lists of commands.
+     */
+    public record Database(DbConnection connection, List<String> databases, Duration timeout, List<String> backup,
+                           List<List<String>> restore, List<List<String>> stop, List<List<String>> start,
+                           List<IntegrityCheck> checks) {
+        public Database {
+            databases = databases == null ? List.of() : List.copyOf(databases);
+            restore = restore == null ? List.of() : List.copyOf(restore);
+            stop = stop == null ? List.of() : List.copyOf(stop);
+            start = start == null ? List.of() : List.copyOf(start);
+            checks = checks == null ? List.of() : List.copyOf(checks);
+        }
+    }
+
+    /** Where the databases are: PostgreSQL host, port and user; the password from the environment or a file. */
+    public record DbConnection(String host, Integer port, String user, SecretRef password) {
+        public int portOrDefault() {
+            return port == null ? 5432 : port;
+        }
+    }
+
+    /**
      * Signing of SHA256SUMS: an OpenPGP secret key (armoured) and its passphrase, each {@code { env: NAME }} or
      * {@code { file: PATH }} (never the value); {@code publicKey}, an armoured public key file, lets {@code verify}
      * check the signature. No key: the sign-checksums stage is skipped with that reason.
@@ -142,6 +170,43 @@ public record ReleaseConfig(
      */
     public record Hotfix(String branch, String mainBranch, String cherryPick) {
         public static final Hotfix DEFAULT = new Hotfix("hotfix/{version}", "main", "list");
+    }
+
+    /**
+     * A data integrity check of a database rollback: {@code query} on {@code database} must give {@code expect}
+     * (the rows, columns separated by {@code |}, rows by new lines, NULL as empty: what {@code psql -At} prints).
+     */
+    public record IntegrityCheck(String name, String database, String query, String expect) { }
+
+    /**
+     * Release announcements: {@code template} (a file, {@code ${name}} values, README "Announcements") sent to each
+     * chat webhook and by e-mail once per release.
+     */
+    public record Announce(String template, String subject, Map<String, String> links, List<ChatHook> webhooks,
+                           Email email, Duration timeout) {
+        public Announce {
+            links = links == null ? Map.of() : Map.copyOf(links);
+            webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
+        }
+    }
+
+    /**
+     * A chat webhook: its URL is a secret ({ env } or { file }). {@code format}: {@code text} (default;
+     * {@code {"text": ...}}: Slack, Mattermost and Matrix hookshot webhooks) or {@code matrix} (a Matrix room message,
+     * {@code {"msgtype": "m.notice", "body": ...}}, PUT to the URL with a transaction id, {@code token} as Bearer).
+     */
+    public record ChatHook(String name, SecretRef url, String format, SecretRef token) {
+        public String formatOrDefault() {
+            return format == null ? "text" : format;
+        }
+    }
+
+    /** E-mail through camel-mail: SMTP server, sender and recipients; {@code security}: none | starttls | ssl. */
+    public record Email(String host, Integer port, String security, String from, List<String> to, String username,
+                        SecretRef password) {
+        public String securityOrDefault() {
+            return security == null ? "none" : security;
+        }
     }
 
     /** The codename registered for a suite version ({@code 2026.04}), if any. */

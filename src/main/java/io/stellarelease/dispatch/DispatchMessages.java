@@ -301,8 +301,8 @@ public final class DispatchMessages {
         if (mode == null) {
             mode = "containers";
         }
-        if (!mode.equals("containers") && !mode.equals("helm")) {
-            throw new DispatchException(MESSAGE, "mode must be containers or helm: got '" + show(mode) + "'");
+        if (!mode.equals("containers") && !mode.equals("helm") && !mode.equals("database")) {
+            throw new DispatchException(MESSAGE, "mode must be containers, helm or database: got '" + show(mode) + "'");
         }
         if (version != null && !ModuleVersions.isSemVer(version) && !version.matches("\\d{4}\\.\\d{2}(\\.[1-9]\\d*)?")) {
             throw new DispatchException(MESSAGE, "version must be a module's SemVer or a suite version: got '" + show(version) + "'");

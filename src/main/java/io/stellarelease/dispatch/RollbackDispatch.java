@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * A rollback asked for by message: target {@code module} (with {@code module}) or {@code suite}, mode
- * {@code containers} or {@code helm} (by {@code revision}), the {@code version} to go back to (null: the release
+ * {@code containers}, {@code helm} (by {@code revision}) or {@code database}, the {@code version} to go back to (null: the release
  * before the current one, from the release history), dry run.
  */
 public record RollbackDispatch(String target, String module, String version, String mode, Integer revision,

@@ -73,4 +73,33 @@ public final class PlanFile {
             throw new UncheckedIOException("could not write " + file, e);
         }
     }
+
+    /**
+     * Replaces the entries of {@code stage} with {@code entries}, each written as given with its stage added: what
+     * stages that send no HTTP request to a publishing target plan (commands, announcements).
+     */
+    public static synchronized void writeEntries(ReleaseRun run, String stage, List<ObjectNode> entries) {
+        Path file = run.releaseDir().resolve(FILE);
+        try {
+            ObjectNode plan = JSON.createObjectNode();
+            plan.put("tag", run.releaseTag());
+            plan.put("dryRun", run.getRequest().dryRun());
+            ArrayNode all = plan.putArray("requests");
+            if (Files.isRegularFile(file)) {
+                for (JsonNode r : JSON.readTree(file.toFile()).path("requests")) {
+                    if (!r.path("stage").asText().equals(stage)) {
+                        all.add(r);
+                    }
+                }
+            }
+            for (ObjectNode e : entries) {
+                ObjectNode entry = all.addObject();
+                entry.put("stage", stage);
+                entry.setAll(e);
+            }
+            Files2.writeAtomically(file, JSON.writeValueAsBytes(plan));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + file, e);
+        }
+    }
 }

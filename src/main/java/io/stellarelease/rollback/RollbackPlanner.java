@@ -1,6 +1,7 @@
 package io.stellarelease.rollback;
 
 import io.stellarelease.config.ReleaseConfig;
+import io.stellarelease.dbbackup.DatabaseRollback;
 import io.stellarelease.exec.ExecJob;
 import io.stellarelease.history.ReleaseHistory;
 import io.stellarelease.rules.ReleaseRuleException;
@@ -29,10 +30,12 @@ public class RollbackPlanner {
 
     private final ReleaseConfig config;
     private final ReleaseHistory history;
+    private final DatabaseRollback database;
 
     public RollbackPlanner(ReleaseConfig config, ReleaseHistory history) {
         this.config = config;
         this.history = history;
+        this.database = new DatabaseRollback(config, history);
     }
 
     /** The rollback's tag, with its version resolved; a request that cannot be rolled back is refused with the rule. */
@@ -57,11 +60,16 @@ public class RollbackPlanner {
             }
             return RollbackTag.parse("rollback-helm-r" + revision);
         }
-        if (!mode.equals("containers")) {
-            throw new ReleaseRuleException(subject, "rollback mode must be containers or helm: got '" + mode + "'");
+        boolean db = mode.equals(DatabaseRollback.MODE);
+        if (!mode.equals("containers") && !db) {
+            throw new ReleaseRuleException(subject, "rollback mode must be containers, helm or database: got '" + mode + "'");
         }
         if (rules.containers() == null) {
-            throw new ReleaseRuleException(subject, "container rollback is not configured (rollback.containers)");
+            throw new ReleaseRuleException(subject, db ? "a database rollback deploys the previous version with rollback.containers, "
+                    + "which is not configured" : "container rollback is not configured (rollback.containers)");
+        }
+        if (db && (!"suite".equals(r.target()) || r.module() != null)) {
+            throw new ReleaseRuleException(subject, "a database rollback rolls the whole suite back: give target suite, not a module");
         }
         if (r.revision() != null) {
             throw new ReleaseRuleException(subject, "a revision is for helm rollbacks only");
@@ -98,6 +106,11 @@ public class RollbackPlanner {
                     .reduce((a, b) -> b).orElseThrow(() -> new ReleaseRuleException(subject,
                             name + " has no release before " + current + " in the release history to roll back to"));
         }
+        if (db) {
+            ReleaseHistory.Entry target = releases.stream().filter(e -> e.version().equals(version)).reduce((a, b) -> b).orElseThrow();
+            database.backupFor(subject, target);
+            return RollbackTag.parse("rollback-database-v" + version);
+        }
         return RollbackTag.parse(kind.equals("module")
                 ? "rollback-module-" + name.toLowerCase(Locale.ROOT) + "-v" + version
                 : "rollback-suite-v" + version);
@@ -107,14 +120,27 @@ public class RollbackPlanner {
     public List<ExecJob> plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
         RollbackTag tag = RollbackTag.parse(run.getRequest().tag());
         run.setRollback(tag);
-        List<ExecJob> jobs = build(run);
-        run.setRollbackCommands(jobs.stream().map(j -> j.command()).toList());
-        writePlan(run, jobs);
+        List<ExecJob> jobs = new ArrayList<>();
+        boolean db = tag.mode().equals(DatabaseRollback.MODE);
+        if (db) {
+            jobs.addAll(database.restoreJobs(run, null)); // stop, restore: the restore-database stage; never with the password
+        }
+        jobs.addAll(build(run));
+        List<List<String>> commands = new ArrayList<>(jobs.stream().map(j -> j.command()).toList());
+        if (db) {
+            // The integrity checks run over JDBC between restore and deploy; shown where they run, as SQL.
+            int at = (int) jobs.stream().filter(j -> j.stage().equals(DatabaseRollback.STAGE)).count();
+            List<List<String>> checks = database.checks().stream().map(c -> List.of("-- check " + c.name() + " on " + c.database()
+                    + ": " + c.query().strip().replaceAll("\\s*\\n\\s*", " ") + " -- expect: " + c.expect().strip().replace("\n", "\\n"))).toList();
+            commands.addAll(at, checks);
+        }
+        run.setRollbackCommands(commands);
+        writePlan(run, jobs, db ? config.database() : null);
         return jobs;
     }
 
     /** {@code rollback-plan.json}: the exact argument lists and their environment values, before anything runs. */
-    private static void writePlan(ReleaseRun run, List<ExecJob> jobs) {
+    private static void writePlan(ReleaseRun run, List<ExecJob> jobs, ReleaseConfig.Database db) {
         var json = new com.fasterxml.jackson.databind.ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
         var plan = json.createObjectNode();
         plan.put("tag", run.getRequest().tag());
@@ -122,6 +148,7 @@ public class RollbackPlanner {
         var commands = plan.putArray("commands");
         for (ExecJob job : jobs) {
             var c = commands.addObject();
+            c.put("stage", job.stage());
             c.put("name", job.name());
             job.command().forEach(c.putArray("argv")::add);
             var env = c.putObject("env");
@@ -130,6 +157,14 @@ public class RollbackPlanner {
                     env.put(k, v);
                 }
             });
+        }
+        if (db != null) {
+            var checks = plan.putArray("checks");
+            db.checks().forEach(check -> checks.addObject().put("name", check.name()).put("database", check.database())
+                    .put("query", check.query()).put("expect", check.expect()));
+            if (db.connection().password() != null) {
+                plan.put("passwordFrom", "PGPASSWORD of the backup and restore commands from " + db.connection().password());
+            }
         }
         var file = run.releaseDir().resolve(PLAN_FILE);
         try {
@@ -150,7 +185,16 @@ public class RollbackPlanner {
     private List<ExecJob> build(ReleaseRun run) {
         RollbackTag tag = run.requireRollback();
         List<ExecJob> jobs = new ArrayList<>();
-        if (tag.mode().equals("helm")) {
+        if (tag.mode().equals(DatabaseRollback.MODE)) {
+            // Deploy the previous version (every image of the suite release), then start the services.
+            ReleaseHistory.Entry release = release("suite", "suite", tag.version());
+            for (ReleaseConfig.Module module : config.modules().items()) {
+                if (release.modules().containsKey(module.name()) && (module.image() || release.images().containsKey(module.name()))) {
+                    jobs.add(job(run, module.name(), config.rollback().containers(), imageValues(module, release, tag.version())));
+                }
+            }
+            jobs.addAll(database.startJobs(run));
+        } else if (tag.mode().equals("helm")) {
             Map<String, String> values = new LinkedHashMap<>();
             values.put("REVISION", Integer.toString(tag.revision()));
             jobs.add(job(run, "helm", config.rollback().helm(), values));
@@ -198,7 +242,7 @@ public class RollbackPlanner {
     }
 
     /** {@code ${NAME}} replaced inside this one argument: the value never meets a shell. */
-    static String fill(String arg, Map<String, String> values) {
+    public static String fill(String arg, Map<String, String> values) {
         Matcher m = VALUE.matcher(arg);
         StringBuilder out = new StringBuilder();
         while (m.find()) {

@@ -85,6 +85,12 @@ class DispatchMessagesTest {
     }
 
     @Test
+    void readsADatabaseRollbackMessage() {
+        assertThat(parse(json("{'kind': 'rollback', 'target': 'suite', 'mode': 'database', 'version': '2026.04'}"), null))
+                .isEqualTo(new RollbackDispatch("suite", null, "2026.04", "database", null, false));
+    }
+
+    @Test
     void kindIsInferredFromTheModuleField() {
         assertThat(parse(json("{'module': 'Signer', 'version': '0.9.1'}"), null))
                 .isEqualTo(new ModuleDispatch("Signer", "0.9.1", true, true, false));

@@ -35,8 +35,9 @@ class ResumeTest extends PipelineTestSupport {
 
         assertThat(resumed.getFailure()).isNull();
         assertThat(resumed.getStages()).extracting(StageRecord::getName).containsExactly("validate", "test-gate",
-                "build-modules", "build-containers", "build-cli", "build-helm", "sboms", "publish-nuget", "push-containers",
-                "publish-helm", "release-manifest", "sign-checksums", "airgap-bundle", "create-release", "verify", "record-history", "summary");
+                "build-modules", "build-containers", "build-cli", "build-helm", "sboms", "backup-database", "publish-nuget",
+                "push-containers", "publish-helm", "release-manifest", "sign-checksums", "airgap-bundle", "create-release", "verify",
+                "record-history", "announce", "summary");
         assertThat(resumed.stage("validate").orElseThrow().isEarlierAttempt()).isTrue();
         assertThat(resumed.stage("test-gate").orElseThrow().isEarlierAttempt()).isTrue();
         assertThat(resumed.stage("build-modules").orElseThrow().isEarlierAttempt()).isFalse();

@@ -91,7 +91,8 @@ class RollbackTest extends PipelineTestSupport {
 
         ReleaseRun run = runner().rollback(new RollbackRequest("module", "Authority", null, null, null, false), null);
         assertThat(run.getFailure()).isNull();
-        assertThat(run.getStages()).extracting(s -> s.getName()).containsExactly("plan-rollback", "rollback", "summary");
+        assertThat(run.getStages()).extracting(s -> s.getName()).containsExactly("plan-rollback", "restore-database", "rollback", "summary");
+        assertThat(run.stage("restore-database").orElseThrow().getReason()).isEqualTo("not a database rollback (mode containers)");
         assertThat(calls("kubectl")).containsExactly(
                 "set\timage\tdeployment/authority\tauthority=git.stella-ops.org/stella-ops.org/authority:1.4.0\tVERSION=1.4.0");
         assertThat(dir.resolve("logs/rollback/Authority.log")).exists();

@@ -24,9 +24,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A full release of the example workspace through the real YAML routes, checked on its outputs. */
 class SuiteReleaseTest extends PipelineTestSupport {
 
-    /** The publishing stages: skipped here, where no target is configured (PublishReleaseTest publishes). */
-    static final List<String> PUBLISHING = List.of("publish-nuget", "push-containers", "publish-helm", "create-release", "verify",
-            "sign-checksums"); // signing: no key configured here (SignedSbomReleaseTest signs)
+    /**
+     * The publishing stages, signing, the database backup and the announcement: skipped here, where no target, key,
+     * database or announcement is configured (PublishReleaseTest publishes, SignedSbomReleaseTest signs,
+     * DatabaseRollbackTest backs up, AnnounceTest announces).
+     */
+    static final List<String> PUBLISHING = List.of("backup-database", "publish-nuget", "push-containers", "publish-helm",
+            "create-release", "verify", "sign-checksums", "announce");
 
     /** The pipeline as configured in config/release.yaml, air-gap bundle included. */
     @Override
@@ -41,14 +45,17 @@ class SuiteReleaseTest extends PipelineTestSupport {
         assertThat(run.getFailure()).isNull();
         assertThat(run.isSucceeded()).isTrue();
         assertThat(run.getStages()).extracting(s -> s.getName()).containsExactly("validate", "test-gate",
-                "build-modules", "build-containers", "build-cli", "build-helm", "sboms", "publish-nuget", "push-containers",
-                "publish-helm", "release-manifest", "sign-checksums", "airgap-bundle", "create-release", "verify", "record-history", "summary");
+                "build-modules", "build-containers", "build-cli", "build-helm", "sboms", "backup-database", "publish-nuget",
+                "push-containers", "publish-helm", "release-manifest", "sign-checksums", "airgap-bundle", "create-release", "verify",
+                "record-history", "announce", "summary");
         assertThat(run.getStages()).allSatisfy(s -> assertThat(s.getStatus())
                 .isEqualTo(PUBLISHING.contains(s.getName()) ? Status.SKIPPED : Status.DONE));
         assertThat(run.stage("publish-nuget").orElseThrow().getReason()).contains("no NuGet feed configured");
         assertThat(run.stage("push-containers").orElseThrow().getReason()).contains("no registry configured");
         assertThat(run.stage("verify").orElseThrow().getReason()).contains("no publishing target configured");
         assertThat(run.stage("sign-checksums").orElseThrow().getReason()).isEqualTo("no signing key configured (signing.key)");
+        assertThat(run.stage("backup-database").orElseThrow().getReason()).isEqualTo("no database configured (database in the release configuration)");
+        assertThat(run.stage("announce").orElseThrow().getReason()).isEqualTo("no announcement configured (announce in the release configuration)");
         Path dir = out.resolve("2026.04");
 
         // The manifest says what was released, with the checksums of the files that are really there.

@@ -117,7 +117,7 @@ class HistoryServiceTest {
                 r -> !r.at("/run/state").asText().matches("queued|running"), Duration.ofMinutes(2));
         assertThat(run.at("/run/state").asText()).as(run.toString()).isEqualTo("succeeded");
         assertThat(run.at("/run/kind").asText()).isEqualTo("rollback");
-        assertThat(run.get("plannedStages")).extracting(JsonNode::asText).containsExactly("plan-rollback", "rollback", "summary");
+        assertThat(run.get("plannedStages")).extracting(JsonNode::asText).containsExactly("plan-rollback", "restore-database", "rollback", "summary");
         assertThat(run.get("files").toString()).contains("rollback-plan.json");
         assertThat(Files.readAllLines(fixture.dir.resolve("bin/kubectl.calls"))).containsExactly(
                 "set\timage\tdeployment/signer\tsigner=git.stella-ops.org/stella-ops.org/signer:1.2.3\t");
