@@ -185,6 +185,7 @@ public class RunManager extends ServiceSupport {
             live.put(id, release);
             started = release;
             runner.execute(release);
+            checkout.remove(registry.runDir(id)); // before the record says the run ended
             if (release.isSucceeded()) {
                 outcome = RunState.SUCCEEDED;
                 registry.update(id, r -> r.withState(RunState.SUCCEEDED, Instant.now(), null));
@@ -195,6 +196,7 @@ public class RunManager extends ServiceSupport {
                 registry.update(id, r -> r.withState(RunState.FAILED, Instant.now(), release.getFailure()));
             }
         } catch (RuntimeException e) {
+            checkout.remove(registry.runDir(id));
             RunState state = stopping ? RunState.INTERRUPTED : RunState.FAILED;
             outcome = state;
             registry.update(id, r -> r.withState(state, Instant.now(), e.getMessage()));

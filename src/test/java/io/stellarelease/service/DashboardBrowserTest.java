@@ -35,6 +35,8 @@ class DashboardBrowserTest {
     /** Printed by Signer's build: it must show as text, never become an element or run. */
     static final String XSS = "<img src=x onerror=window.stellaXss=1><script>window.stellaXss=2</script>";
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
+    private static final int EARLIER_RUNS = 60;
+    private static final int PAGE = 50; // dashboard.js PAGE_SIZE
 
     private static ServiceFixture fixture;
     private static CamelApp app;
@@ -57,6 +59,15 @@ class DashboardBrowserTest {
                 }
             }
         });
+        // Earlier runs, finished an hour ago: more than one page of the list (see the last test).
+        RunRegistry earlier = new RunRegistry(fixture.state);
+        java.time.Instant hourAgo = java.time.Instant.now().minus(Duration.ofHours(1));
+        for (int n = 1; n <= EARLIER_RUNS; n++) {
+            int i = n;
+            RunRecord run = earlier.submit(new RunRequest("suite", "suite-2026.04." + i, "2026.04." + i, "dispatch-http",
+                    "seed-" + i, null, null, true, false, true), hourAgo.plusSeconds(i)).run();
+            earlier.update(run.id(), r -> r.withState(RunState.SUCCEEDED, hourAgo.plusSeconds(i + 1), null));
+        }
         app = CamelApp.start(CamelApp.Mode.SERVE, Path.of("config/application.properties"), fixture.config, fixture.overrides());
         browser = Browser.start();
     }
@@ -200,5 +211,29 @@ class DashboardBrowserTest {
                 .contains("stella_exec_duration_seconds_count{stage=\"build-modules\",status=\"failed\"} 1")
                 .contains("stella_dispatch_queue_depth{transport=\"directory\"} 0.0")
                 .contains("stella_webhook_deliveries_total{code=\"401\",source=\"gitea\"} 1.0");
+    }
+
+    @Test
+    @Order(5)
+    void theRunListShowsOnePageAndMoreOnRequest() {
+        int total = ServiceFixture.json(fixture.get("/api/v1/runs?limit=200")).get("runs").size();
+        assertThat(total).isGreaterThan(PAGE).isLessThanOrEqualTo(2 * PAGE);
+        browser.get("http://127.0.0.1:" + fixture.port + "/");
+        By rows = By.cssSelector("#runs tbody tr");
+        waitUpTo(RUN_TIMEOUT).until(d -> d.findElements(rows).size() == PAGE);
+        WebElement more = browser.findElement(By.id("more-runs"));
+        assertThat(more.isDisplayed()).isTrue();
+        // Newest first: the runs of the tests above lead, the earlier runs follow.
+        assertThat(browser.findElements(rows).get(0).getAttribute("data-run"))
+                .isEqualTo(ServiceFixture.json(fixture.get("/api/v1/runs?limit=1")).at("/runs/0/id").asText());
+
+        more.click();
+        waitUpTo(RUN_TIMEOUT).until(d -> d.findElements(rows).size() == total);
+        waitUpTo(RUN_TIMEOUT).until(d -> !d.findElement(By.id("more-runs")).isDisplayed());
+        assertThat(browser.findElements(By.cssSelector("tr[data-run] a")).stream().map(WebElement::getText))
+                .contains("suite-2026.04.1", "suite-2026.04." + EARLIER_RUNS);
+        // Still polled: the longer list stays once shown.
+        ServiceFixture.sleep(2500);
+        assertThat(browser.findElements(rows)).hasSize(total);
     }
 }
