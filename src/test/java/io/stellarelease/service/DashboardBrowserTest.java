@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,13 +105,17 @@ class DashboardBrowserTest {
         browser.get("http://127.0.0.1:" + fixture.port + "/#/runs/" + id);
 
         // While a module builds, the stages not reached yet are drawn as waiting.
-        WebElement authority = waitUpTo(RUN_TIMEOUT).until(ExpectedConditions.presenceOfElementLocated(
+        waitUpTo(RUN_TIMEOUT).until(ExpectedConditions.presenceOfElementLocated(
                 box("data-step", "build-modules:Authority", "running")));
         assertThat(browser.findElements(box("data-stage", "release-manifest", "waiting"))).hasSize(1);
         assertThat(browser.findElements(box("data-stage", "summary", "waiting"))).hasSize(1);
         assertThat(browser.findElement(By.cssSelector("[data-stage='build-modules'] .progress")).getText()).matches(" ?\\d/9");
 
-        authority.click();
+        // The page redraws the run every second: click the box as it is now (a busy machine may redraw in between).
+        waitUpTo(RUN_TIMEOUT).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+            d.findElement(By.cssSelector("[data-step='build-modules:Authority']")).click();
+            return true;
+        });
         waitUpTo(RUN_TIMEOUT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"),
                 "building StellaOps.Authority"));
         waitUpTo(RUN_TIMEOUT).until(ExpectedConditions.presenceOfElementLocated(box("data-step", "build-modules:Authority", "done")));
@@ -224,13 +229,15 @@ class DashboardBrowserTest {
         WebElement more = browser.findElement(By.id("more-runs"));
         assertThat(more.isDisplayed()).isTrue();
         // Newest first: the runs of the tests above lead, the earlier runs follow.
-        assertThat(browser.findElements(rows).get(0).getAttribute("data-run"))
+        assertThat(browser.executeScript("return document.querySelector('#runs tbody tr').dataset.run"))
                 .isEqualTo(ServiceFixture.json(fixture.get("/api/v1/runs?limit=1")).at("/runs/0/id").asText());
 
         more.click();
         waitUpTo(RUN_TIMEOUT).until(d -> d.findElements(rows).size() == total);
         waitUpTo(RUN_TIMEOUT).until(d -> !d.findElement(By.id("more-runs")).isDisplayed());
-        assertThat(browser.findElements(By.cssSelector("tr[data-run] a")).stream().map(WebElement::getText))
+        // Read in one script: the list is redrawn on every poll.
+        assertThat((List<Object>) browser.executeScript(
+                "return [...document.querySelectorAll('tr[data-run] a')].map(a => a.textContent)"))
                 .contains("suite-2026.04.1", "suite-2026.04." + EARLIER_RUNS);
         // Still polled: the longer list stays once shown.
         ServiceFixture.sleep(2500);
