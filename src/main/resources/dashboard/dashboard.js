@@ -4,6 +4,9 @@
 
 const POLL_LIST_MS = 2000;
 const POLL_RUN_MS = 1000;
+const PAGE_SIZE = 50;   // runs per page of the run API; "more" shows another page
+const MAX_LIMIT = 200;  // the most the run API gives in one answer
+let shown = PAGE_SIZE;  // how many runs the list shows: the newest, refreshed on every poll
 let generation = 0; // bumped on every view change: a poll of an older view stops itself
 let follow = null;  // the log being followed: {runId, key, offset, done}
 
@@ -69,9 +72,19 @@ async function showRuns(gen) {
   document.getElementById('run-view').hidden = true;
   const filter = document.getElementById('state-filter').value;
   try {
-    const data = await getJson('/api/v1/runs' + (filter ? '?state=' + encodeURIComponent(filter) : ''));
-    if (gen !== generation) return;
-    renderRuns(data.runs || []);
+    // The newest `shown` runs, page after page (one request unless more than MAX_LIMIT are shown).
+    const runs = [];
+    let next = null;
+    do {
+      const params = new URLSearchParams({ limit: String(Math.min(MAX_LIMIT, shown - runs.length)) });
+      if (filter) params.set('state', filter);
+      if (next) params.set('cursor', next);
+      const data = await getJson('/api/v1/runs?' + params);
+      if (gen !== generation) return;
+      runs.push(...(data.runs || []));
+      next = data.next || null;
+    } while (next && runs.length < shown);
+    renderRuns(runs, next !== null);
     setLive(true);
   } catch (e) {
     setLive(false);
@@ -79,7 +92,7 @@ async function showRuns(gen) {
   setTimeout(() => { if (gen === generation) showRuns(gen); }, POLL_LIST_MS);
 }
 
-function renderRuns(runs) {
+function renderRuns(runs, more) {
   const body = document.querySelector('#runs tbody');
   body.replaceChildren(...runs.map(run => el('tr', { 'data-run': run.id, 'data-state': run.state },
     el('td', { text: run.kind + (run.hotfix ? ' (hotfix)' : '') }),
@@ -90,6 +103,12 @@ function renderRuns(runs) {
     el('td', { text: when(run.startedAt || run.createdAt) }),
     el('td', { text: elapsed(run.startedAt, run.finishedAt || (run.state === 'running' ? null : run.startedAt)) }))));
   document.getElementById('no-runs').hidden = runs.length > 0;
+  document.getElementById('more-runs').hidden = !more;
+}
+
+function showMore() {
+  shown += PAGE_SIZE;
+  route(); // poll now, with the longer list
 }
 
 // ---- one run ---------------------------------------------------------------------------------
@@ -280,7 +299,8 @@ function route() {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
-  document.getElementById('state-filter').addEventListener('change', route);
+  document.getElementById('state-filter').addEventListener('change', () => { shown = PAGE_SIZE; route(); });
+  document.getElementById('more-runs').addEventListener('click', showMore);
   window.addEventListener('hashchange', route);
   route();
 });

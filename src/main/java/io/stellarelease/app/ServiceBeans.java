@@ -36,6 +36,12 @@ public class ServiceBeans implements CamelConfiguration {
     @PropertyInject(value = "stella.runs.max-parallel", defaultValue = "2")
     private int maxParallel;
 
+    @PropertyInject(value = "stella.runs.retention.max-age", defaultValue = "P90D")
+    private String retentionMaxAge;
+
+    @PropertyInject(value = "stella.runs.retention.max-count", defaultValue = "1000")
+    private int retentionMaxCount;
+
     @PropertyInject(value = "stella.webhook.secret", defaultValue = "")
     private String webhookSecret;
 
@@ -53,10 +59,21 @@ public class ServiceBeans implements CamelConfiguration {
             ReleaseConfig config = context.getRegistry().findSingleByType(ReleaseConfig.class);
             ReleaseRunner runner = context.getRegistry().lookupByNameAndType("releaseRunner", ReleaseRunner.class);
             ProcessTreeExecutor executor = context.getRegistry().lookupByNameAndType("processTreeExecutor", ProcessTreeExecutor.class);
-            manager = new RunManager(new RunRegistry(Path.of(stateDir)), runner, new Checkout(config, executor), new RunStore(),
+            manager = new RunManager(new RunRegistry(Path.of(stateDir), retention()), runner, new Checkout(config, executor), new RunStore(),
                     maxParallel, executor, metrics(context));
         }
         return manager;
+    }
+
+    private RunRegistry.Retention retention() {
+        java.time.Duration maxAge;
+        try {
+            maxAge = java.time.Duration.parse(retentionMaxAge.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("stella.runs.retention.max-age must be an ISO-8601 duration (e.g. P90D): got '"
+                    + retentionMaxAge + "'");
+        }
+        return new RunRegistry.Retention(maxAge, retentionMaxCount);
     }
 
     private synchronized RunIntake intake(CamelContext context) {

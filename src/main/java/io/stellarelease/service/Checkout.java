@@ -32,6 +32,19 @@ public class Checkout {
         return run.cloneUrl() != null || (config.checkout().mirror() != null && run.source().endsWith("webhook"));
     }
 
+    /**
+     * Removes a run's checkout once the run has ended: its logs and outputs are in the release directory and
+     * {@code checkout.log} stays; a new attempt of the run clones afresh anyway.
+     */
+    public void remove(Path runDir) {
+        Path dir = runDir.resolve("checkout");
+        try {
+            Files2.deleteRecursively(dir);
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(Checkout.class).warn("could not remove the checkout {}: {}", dir, e.getMessage());
+        }
+    }
+
     /** Clones the tag afresh into {@code runDir/checkout} and returns the workspace inside it. */
     public Path checkout(RunRecord run, Path runDir) {
         Path dir = runDir.resolve("checkout");

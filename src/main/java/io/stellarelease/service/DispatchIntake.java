@@ -139,9 +139,10 @@ public class DispatchIntake {
 
     /**
      * The queue's error path: puts the original message back as the body, with the reason in the
-     * {@value #REASON_HEADER} header, and marks a file message to move to {@code failed/}.
+     * {@value #REASON_HEADER} header, and marks a file message to move to {@code failed/}. It returns nothing:
+     * a bean's return value would become the body, and the dead letter must be the original message.
      */
-    public String rejected(Exchange exchange) {
+    public void rejected(Exchange exchange) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = e == null ? "rejected" : e.getMessage() != null ? e.getMessage() : e.toString();
         exchange.setProperty(DISPOSITION, "failed");
@@ -150,6 +151,5 @@ public class DispatchIntake {
             exchange.getMessage().setBody(raw);
         }
         exchange.getMessage().setHeader(REASON_HEADER, reason);
-        return reason;
     }
 }

@@ -40,6 +40,15 @@ public class RunApi {
         this.tags = tags;
     }
 
+    /** Runs per page when {@code limit} is not given, and the most one page may hold. */
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 200;
+
+    /**
+     * {@code GET /api/v1/runs[?state=][&limit=][&cursor=]}: one page of runs, newest first, and {@code next}, the
+     * cursor of the following page (null on the last). A cursor is opaque: a run's position, not an offset, so
+     * runs accepted or pruned meanwhile neither repeat nor skip a run.
+     */
     public HttpAnswer list(Exchange exchange) {
         String state = exchange.getMessage().getHeader("state", String.class);
         RunState filter;
@@ -48,11 +57,59 @@ public class RunApi {
         } catch (IllegalArgumentException e) {
             throw new HttpAnswerException(400, e.getMessage());
         }
+        int limit = limit(exchange.getMessage().getHeader("limit", String.class));
+        RunRegistry.Position after = cursor(exchange.getMessage().getHeader("cursor", String.class));
+        RunRegistry.Page page = manager.registry().page(filter, after, limit);
         List<Map<String, Object>> runs = new ArrayList<>();
-        for (RunRecord run : manager.registry().list(filter)) {
+        for (RunRecord run : page.runs()) {
             runs.add(listed(run));
         }
-        return new HttpAnswer(200, Map.of("runs", runs));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("runs", runs);
+        body.put("next", page.next() == null ? null : cursorOf(page.next()));
+        return new HttpAnswer(200, body);
+    }
+
+    private static int limit(String text) {
+        if (text == null || text.isBlank()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(text.strip());
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new HttpAnswerException(400, "limit must be a whole number from 1 to " + MAX_LIMIT + ": got '" + shown(text) + "'");
+    }
+
+    private static String cursorOf(RunRegistry.Position position) {
+        return java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((position.createdAt() + " " + position.id()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static RunRegistry.Position cursor(String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        try {
+            String[] parts = new String(java.util.Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split(" ", 2);
+            if (parts.length == 2 && NAME.matcher(parts[1]).matches()) {
+                return new RunRegistry.Position(java.time.Instant.parse(parts[0]), parts[1]);
+            }
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            // answered below
+        }
+        throw new HttpAnswerException(400, "cursor must be the 'next' of an earlier answer of /api/v1/runs: got '"
+                + shown(text) + "'");
+    }
+
+    /** A request value as it may be echoed: bounded, printable ASCII only. */
+    private static String shown(String text) {
+        String cut = text.length() > 64 ? text.substring(0, 64) + "..." : text;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     /** A run as listed: its record, plus the channel and hotfix flag its tag says (null for a tag the rules no longer accept). */

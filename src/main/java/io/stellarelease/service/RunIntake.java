@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Turns release requests (a pushed tag, a dispatch message) into runs: checks the release rules (422
  * naming the rule), records the run durably, and answers 202 with its id and status URL, the existing
- * run for a tag seen before, or 409 when the version already has an active run.
+ * run for a tag seen before (a new attempt of it when it failed), or 409 when the version already has an
+ * active run of the same kind (dry or real).
  */
 public class RunIntake {
     private final RunManager manager;
@@ -84,11 +85,20 @@ public class RunIntake {
         body.put("statusUrl", "/api/v1/runs/" + run.id());
         if (submission instanceof Submission.Accepted) {
             body.put("status", "accepted");
+            body.put("attempt", 1);
+            return new HttpAnswer(202, body);
+        }
+        if (submission instanceof Submission.Retried) {
+            // The attempt this request starts: every start of the run counts (a resume after a restart too).
+            body.put("status", "retrying");
+            body.put("attempt", run.attempts() + 1);
+            body.put("reason", "run " + run.id() + " of tag " + run.tag() + " failed: attempt " + (run.attempts() + 1)
+                    + " resumes it at its failed stage");
             return new HttpAnswer(202, body);
         }
         if (submission instanceof Submission.Duplicate) {
             body.put("status", "duplicate");
-            body.put("reason", "tag " + run.tag() + " already started run " + run.id());
+            body.put("reason", "tag " + run.tag() + " already started run " + run.id() + " (" + run.state().label() + ")");
             return new HttpAnswer(202, body);
         }
         body.put("status", "conflict");

@@ -24,7 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs accepted releases: at most {@code maxParallel} at once, each on its own thread, each recorded
  * in the {@link RunRegistry} as it starts and ends. On start it picks up the runs a previous process
  * accepted but did not finish; on stop it interrupts running builds (their process trees are killed)
- * and records those runs as interrupted, to be resumed by the next start.
+ * and records those runs as interrupted, to be resumed by the next start. Runs of one release (a dry run and
+ * a real run of one version) execute one after the other: a run whose release is taken waits, queued, without
+ * holding a thread, and is scheduled when the run ahead of it ends. A run's checkout is removed when it ends
+ * (a new attempt clones afresh), and finished run records are pruned by the registry's retention at start-up
+ * and after each run.
  */
 public class RunManager extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(RunManager.class);
@@ -36,6 +40,9 @@ public class RunManager extends ServiceSupport {
     private final int maxParallel;
     private final Map<String, ReleaseRun> live = new ConcurrentHashMap<>();
     private volatile ExecutorService pool;
+    // Guarded by itself: the run executing per release key, and the runs waiting for each executing run.
+    private final Map<String, String> releaseHolders = new java.util.HashMap<>();
+    private final Map<String, java.util.List<String>> waiting = new java.util.HashMap<>();
     private volatile boolean stopping;
 
     private final ProcessTreeExecutor executor;
@@ -59,8 +66,8 @@ public class RunManager extends ServiceSupport {
     /** Records the request durably and, when it became a new run, schedules it. */
     public Submission submit(RunRequest request) {
         Submission submission = registry.submit(request, Instant.now());
-        if (submission instanceof Submission.Accepted accepted) {
-            schedule(accepted.run().id());
+        if (submission instanceof Submission.Accepted || submission instanceof Submission.Retried) {
+            schedule(submission.run().id());
         }
         return submission;
     }
@@ -79,6 +86,7 @@ public class RunManager extends ServiceSupport {
             t.setDaemon(false);
             return t;
         });
+        registry.prune(Instant.now());
         // Oldest first, so a backlog is worked off in the order it was accepted.
         var unfinished = new java.util.ArrayList<>(registry.list(null).stream().filter(r -> r.state().active()).toList());
         java.util.Collections.reverse(unfinished);
@@ -115,17 +123,54 @@ public class RunManager extends ServiceSupport {
     }
 
     private void schedule(String id) {
-        pool.execute(() -> execute(id));
+        try {
+            pool.execute(() -> execute(id));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.info("run {} stays queued: the service is stopping; the next start runs it", id);
+        }
     }
 
+    /** Runs {@code id} unless another run of its release executes now: then it waits for that one to end. */
     private void execute(String id) {
-        RunRecord run = registry.get(id).orElseThrow();
-        if (stopping) {
+        RunRecord queued = registry.get(id).orElse(null);
+        if (queued == null || stopping) {
             return;
         }
+        String release = RunRegistry.releaseKey(queued);
+        synchronized (releaseHolders) {
+            String holder = releaseHolders.putIfAbsent(release, id);
+            if (holder != null) {
+                // Also when the holder is this run, still ending its last attempt: a new attempt starts after it.
+                waiting.computeIfAbsent(holder, k -> new java.util.ArrayList<>()).add(id);
+                LOG.info("run {} ({}) waits for run {} of the same release to end", id, queued.tag(), holder);
+                return;
+            }
+        }
+        java.util.List<String> next;
+        try {
+            // Read again now that the release is held: a run that ended meanwhile is not run twice.
+            if (registry.get(id).map(r -> r.state().active()).orElse(false)) {
+                executeHeld(id);
+            }
+        } finally {
+            checkout.remove(registry.runDir(id));
+            synchronized (releaseHolders) {
+                releaseHolders.remove(release, id);
+                next = waiting.remove(id);
+            }
+            if (next != null) {
+                next.forEach(this::schedule);
+            }
+            registry.prune(Instant.now());
+        }
+    }
+
+    private void executeHeld(String id) {
+        RunRecord run = registry.get(id).orElseThrow();
         run = registry.update(id, r -> r.withState(RunState.RUNNING, Instant.now(), null));
         metrics.runStarted(run.kind());
         RunState outcome = RunState.FAILED;
+        ReleaseRun started = null;
         try {
             Path workspace = checkout.needed(run) ? checkout.checkout(run, registry.runDir(id)) : null;
             ReleaseRequest request = runner.request(run.tag(), workspace, null, run.dryRun(), run.skipTests(),
@@ -138,7 +183,9 @@ public class RunManager extends ServiceSupport {
             ReleaseRun release = store.resume(id, request, releaseDir).orElseGet(() -> new ReleaseRun(id, request, Instant.now()));
             run = registry.update(id, r -> r.withReleaseDir(releaseDir.toString()));
             live.put(id, release);
+            started = release;
             runner.execute(release);
+            checkout.remove(registry.runDir(id)); // before the record says the run ended
             if (release.isSucceeded()) {
                 outcome = RunState.SUCCEEDED;
                 registry.update(id, r -> r.withState(RunState.SUCCEEDED, Instant.now(), null));
@@ -149,12 +196,15 @@ public class RunManager extends ServiceSupport {
                 registry.update(id, r -> r.withState(RunState.FAILED, Instant.now(), release.getFailure()));
             }
         } catch (RuntimeException e) {
+            checkout.remove(registry.runDir(id));
             RunState state = stopping ? RunState.INTERRUPTED : RunState.FAILED;
             outcome = state;
             registry.update(id, r -> r.withState(state, Instant.now(), e.getMessage()));
             LOG.warn("run {} ({}) {}: {}", id, run.tag(), state.label(), e.getMessage());
         } finally {
-            live.remove(id);
+            if (started != null) {
+                live.remove(id, started);
+            }
             metrics.runFinished(run.kind(), outcome.label());
         }
     }

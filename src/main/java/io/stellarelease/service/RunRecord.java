@@ -43,6 +43,12 @@ public record RunRecord(
                 tries, createdAt, started, finished, releaseDir, why, skipNuget, skipContainer);
     }
 
+    /** Queued again for another attempt: the error of the last one is cleared, the attempts so far are kept. */
+    public RunRecord requeued() {
+        return new RunRecord(id, kind, tag, version, source, deliveries, cloneUrl, commit, dryRun, skipTests, RunState.QUEUED,
+                attempts, createdAt, startedAt, null, releaseDir, null, skipNuget, skipContainer);
+    }
+
     public RunRecord withReleaseDir(String dir) {
         return new RunRecord(id, kind, tag, version, source, deliveries, cloneUrl, commit, dryRun, skipTests, state,
                 attempts, createdAt, startedAt, finishedAt, dir, error, skipNuget, skipContainer);

@@ -33,8 +33,12 @@ import java.util.stream.Stream;
  * makes one tag start exactly one run however its deliveries interleave. The disk writes happen after
  * the decision, outside that lock: requests for different runs flush in parallel (the file system
  * commits concurrent flushes together), and writes of one run are ordered by that run's own lock.
+ * <p>Dry runs and real runs are two lanes: a dry run never answers for a real request of its tag or version,
+ * nor the other way round (README "The release service" has the whole rule). Finished runs are pruned by
+ * {@link Retention}; active ones never are.
  */
 public class RunRegistry {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunRegistry.class);
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final Path runsDir;
@@ -47,15 +51,37 @@ public class RunRegistry {
     private final Map<String, RunRecord> runs = new ConcurrentHashMap<>();
     private final Map<String, Long> versions = new HashMap<>();
     private final Map<String, String> runByDelivery = new HashMap<>();
+    // Keyed by lane: "real <tag>" / "dry <tag>", and the release key with the same prefix.
     private final Map<String, String> latestRunByTag = new HashMap<>();
     private final Map<String, Set<String>> activeRunsByRelease = new HashMap<>();
+    private final Retention retention;
     private long nextVersion;
     // Per run: the version on disk; a run's lock orders its writes.
     private final Map<String, Object> writeLocks = new ConcurrentHashMap<>();
     private final Map<String, Long> durableVersions = new ConcurrentHashMap<>();
 
+    /** How long finished runs are kept, and how many runs at most (active runs are never pruned). */
+    public record Retention(java.time.Duration maxAge, int maxCount) {
+        public static final Retention DEFAULT = new Retention(java.time.Duration.ofDays(90), 1000);
+
+        public Retention {
+            if (maxAge == null || maxAge.isNegative() || maxAge.isZero()) {
+                throw new IllegalArgumentException("stella.runs.retention.max-age must be a positive ISO-8601 duration "
+                        + "(e.g. P90D): got " + maxAge);
+            }
+            if (maxCount < 1) {
+                throw new IllegalArgumentException("stella.runs.retention.max-count must be at least 1: got " + maxCount);
+            }
+        }
+    }
+
     public RunRegistry(Path stateDir) {
+        this(stateDir, Retention.DEFAULT);
+    }
+
+    public RunRegistry(Path stateDir, Retention retention) {
         this.runsDir = stateDir.resolve("runs").toAbsolutePath().normalize();
+        this.retention = retention;
         load();
     }
 
@@ -84,49 +110,66 @@ public class RunRegistry {
     }
 
     /**
-     * Records a request as a run, or says why not. A tag that already has a run gets that run back
-     * (a redelivered or second webhook for the same tag), unless the request may start a re-run and
-     * the old run is finished. A version with an active run refuses a second one. Returns once what it
-     * answers is on disk.
+     * Records a request as a run, or says why not (README "The release service"). Within its lane (dry or
+     * real): the same delivery is its run again; a pushed tag whose latest run failed gets that run back as a
+     * new attempt, and otherwise the run the tag already has; a dispatch starts a new run unless its tag or
+     * version has an active one. Runs of the other lane never count here: the {@link RunManager} runs the two
+     * lanes of one release one after the other. Returns once what it answers is on disk.
      */
     public Submission submit(RunRequest request, Instant now) {
-        Submission submission = decide(request, now);
+        Decision decision = decide(request, now);
+        Submission submission = decision.submission();
         try {
             persist(submission.run().id());
         } catch (UncheckedIOException e) {
             if (submission instanceof Submission.Accepted accepted) {
                 forget(accepted.run());
+            } else if (decision.before() != null) {
+                remember(decision.before()); // not acknowledged: the failed run stays failed, and is not run
             }
             throw e;
         }
         return submission;
     }
 
-    private synchronized Submission decide(RunRequest request, Instant now) {
+    /** A decision and the record it replaced (to put back when the new one cannot be written). */
+    private record Decision(Submission submission, RunRecord before) { }
+
+    private synchronized Decision decide(RunRequest request, Instant now) {
         // The same delivery again (a redelivered webhook, a queue message seen before a crash): its run.
         if (request.delivery() != null) {
             String delivered = runByDelivery.get(request.delivery());
             if (delivered != null) {
-                return new Submission.Duplicate(runs.get(delivered));
+                return new Decision(new Submission.Duplicate(runs.get(delivered)), null);
             }
         }
-        String sameTag = latestRunByTag.get(request.tag());
+        String sameTag = latestRunByTag.get(lane(request.dryRun(), request.tag()));
         if (sameTag != null) {
             RunRecord existing = runs.get(sameTag);
-            if (existing.state().active() && request.rerunAllowed()) {
-                return new Submission.Conflict(existing);
-            }
             if (!request.rerunAllowed()) {
+                // A pushed tag: one run per tag. A failed one is attempted again, so Gitea's "redeliver" retries it.
+                if (existing.state() == RunState.FAILED) {
+                    RunRecord busy = activeRun(request);
+                    if (busy != null) {
+                        return new Decision(new Submission.Conflict(busy), null);
+                    }
+                    RunRecord again = existing.withDelivery(request.delivery()).requeued();
+                    remember(again);
+                    return new Decision(new Submission.Retried(again), existing);
+                }
                 RunRecord updated = existing.withDelivery(request.delivery());
                 if (updated != existing) {
                     remember(updated);
                 }
-                return new Submission.Duplicate(updated);
+                return new Decision(new Submission.Duplicate(updated), null);
+            }
+            if (existing.state().active()) {
+                return new Decision(new Submission.Conflict(existing), null);
             }
         }
-        Set<String> busy = activeRunsByRelease.get(releaseKey(request.kind(), request.tag(), request.version()));
-        if (busy != null && !busy.isEmpty()) {
-            return new Submission.Conflict(runs.get(busy.iterator().next()));
+        RunRecord busy = activeRun(request);
+        if (busy != null) {
+            return new Decision(new Submission.Conflict(busy), null);
         }
         String id = ID_TIME.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000));
         RunRecord run = new RunRecord(id, request.kind(), request.tag(), request.version(), request.source(),
@@ -134,7 +177,23 @@ public class RunRegistry {
                 request.dryRun(), request.skipTests(), RunState.QUEUED, 0, now, null, null, null, null,
                 request.skipNuget(), request.skipContainer());
         remember(run);
-        return new Submission.Accepted(run);
+        return new Decision(new Submission.Accepted(run), null);
+    }
+
+    /** An active run of the request's release in the request's lane, or null. */
+    private RunRecord activeRun(RunRequest request) {
+        Set<String> busy = activeRunsByRelease.get(lane(request.dryRun(), releaseKey(request.kind(), request.tag(), request.version())));
+        return busy == null || busy.isEmpty() ? null : runs.get(busy.iterator().next());
+    }
+
+    /** Dry runs and real runs are indexed apart: one never stands in for the other. */
+    private static String lane(boolean dryRun, String key) {
+        return (dryRun ? "dry " : "real ") + key;
+    }
+
+    /** The release key of a run (see {@link #releaseKey(String, String, String)}). */
+    static String releaseKey(RunRecord run) {
+        return releaseKey(run.kind(), run.tag(), run.version());
     }
 
     /**
@@ -179,12 +238,13 @@ public class RunRegistry {
             runByDelivery.putIfAbsent(delivery, run.id());
         }
         if (previous == null) {
-            String latest = latestRunByTag.get(run.tag());
+            String tag = lane(run.dryRun(), run.tag());
+            String latest = latestRunByTag.get(tag);
             if (latest == null || !run.createdAt().isBefore(runs.get(latest).createdAt())) {
-                latestRunByTag.put(run.tag(), run.id());
+                latestRunByTag.put(tag, run.id());
             }
         }
-        String release = releaseKey(run.kind(), run.tag(), run.version());
+        String release = lane(run.dryRun(), releaseKey(run));
         if (run.state().active()) {
             activeRunsByRelease.computeIfAbsent(release, k -> new LinkedHashSet<>()).add(run.id());
         } else {
@@ -200,17 +260,18 @@ public class RunRegistry {
         }
     }
 
-    /** Undoes a new run whose record could not be written: it was never acknowledged. */
+    /** Drops a run from memory and its indexes: a new run whose record could not be written, or a pruned one. */
     private synchronized void forget(RunRecord run) {
         runs.remove(run.id());
         versions.remove(run.id());
-        forgetActive(releaseKey(run.kind(), run.tag(), run.version()), run.id());
+        forgetActive(lane(run.dryRun(), releaseKey(run)), run.id());
         run.deliveries().forEach(d -> runByDelivery.remove(d, run.id()));
-        if (run.id().equals(latestRunByTag.get(run.tag()))) {
-            latestRunByTag.remove(run.tag());
-            runs.values().stream().filter(r -> r.tag().equals(run.tag()))
+        String tag = lane(run.dryRun(), run.tag());
+        if (run.id().equals(latestRunByTag.get(tag))) {
+            latestRunByTag.remove(tag);
+            runs.values().stream().filter(r -> r.tag().equals(run.tag()) && r.dryRun() == run.dryRun())
                     .max(Comparator.comparing(RunRecord::createdAt))
-                    .ifPresent(r -> latestRunByTag.put(r.tag(), r.id()));
+                    .ifPresent(r -> latestRunByTag.put(tag, r.id()));
         }
     }
 
@@ -247,7 +308,86 @@ public class RunRegistry {
     public List<RunRecord> list(RunState state) {
         return runs.values().stream()
                 .filter(r -> state == null || r.state() == state)
-                .sorted(Comparator.comparing(RunRecord::createdAt).thenComparing(RunRecord::id).reversed())
+                .sorted(NEWEST_FIRST)
                 .toList();
+    }
+
+    private static final Comparator<RunRecord> NEWEST_FIRST =
+            Comparator.comparing(RunRecord::createdAt).thenComparing(RunRecord::id).reversed();
+
+    /** Where a page of runs ends: the next page starts with the run listed after this one. */
+    public record Position(Instant createdAt, String id) {
+        static Position of(RunRecord run) {
+            return new Position(run.createdAt(), run.id());
+        }
+
+        /** Whether {@code run} is listed after this position (newest first). */
+        boolean before(RunRecord run) {
+            int c = run.createdAt().compareTo(createdAt);
+            return c < 0 || c == 0 && run.id().compareTo(id) < 0;
+        }
+    }
+
+    /** One page of runs, newest first: those listed after {@code after} (null: from the newest), and where it ends. */
+    public record Page(List<RunRecord> runs, Position next) { }
+
+    /**
+     * Up to {@code limit} runs (optionally in one state) listed after {@code after}, and the position to continue
+     * from when more follow. Positions are keys, not offsets: runs accepted meanwhile do not shift a page.
+     */
+    public Page page(RunState state, Position after, int limit) {
+        List<RunRecord> matching = runs.values().stream()
+                .filter(r -> state == null || r.state() == state)
+                .filter(r -> after == null || after.before(r))
+                .sorted(NEWEST_FIRST)
+                .limit(limit + 1L)
+                .toList();
+        if (matching.size() <= limit) {
+            return new Page(matching, null);
+        }
+        List<RunRecord> page = matching.subList(0, limit);
+        return new Page(page, Position.of(page.get(limit - 1)));
+    }
+
+    /**
+     * Applies the retention: forgets finished runs that ended longer ago than its age, then the oldest finished
+     * runs while there are more runs than its count, and deletes their records and run directories. Active runs
+     * (queued, running, interrupted) are never pruned. Returns the runs pruned.
+     */
+    public List<RunRecord> prune(Instant now) {
+        List<RunRecord> pruned = new java.util.ArrayList<>();
+        synchronized (this) {
+            Instant cutoff = now.minus(retention.maxAge());
+            int excess = runs.size() - retention.maxCount();
+            List<RunRecord> finished = runs.values().stream().filter(r -> !r.state().active())
+                    .sorted(NEWEST_FIRST.reversed()).toList();
+            for (RunRecord run : finished) {
+                Instant ended = run.finishedAt() != null ? run.finishedAt() : run.createdAt();
+                if (excess > 0 || ended.isBefore(cutoff)) {
+                    forget(run);
+                    pruned.add(run);
+                    excess--;
+                }
+            }
+        }
+        for (RunRecord run : pruned) {
+            // Under the run's write lock, so no write of it is under way; it is out of memory, so none follows.
+            synchronized (writeLocks.computeIfAbsent(run.id(), k -> new Object())) {
+                try {
+                    Files.deleteIfExists(runsDir.resolve(run.id() + ".json"));
+                    Files2.deleteRecursively(runDir(run.id()));
+                } catch (IOException e) {
+                    // Read back at the next start, and pruned then.
+                    LOG.warn("could not delete the record of pruned run {} in {}: {}", run.id(), runsDir, e.getMessage());
+                }
+                durableVersions.remove(run.id());
+            }
+            writeLocks.remove(run.id());
+        }
+        if (!pruned.isEmpty()) {
+            LOG.info("pruned {} finished run record(s) (retention: {}, at most {} runs)", pruned.size(),
+                    retention.maxAge(), retention.maxCount());
+        }
+        return pruned;
     }
 }

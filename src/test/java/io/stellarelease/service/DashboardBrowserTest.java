@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,6 +36,8 @@ class DashboardBrowserTest {
     /** Printed by Signer's build: it must show as text, never become an element or run. */
     static final String XSS = "<img src=x onerror=window.stellaXss=1><script>window.stellaXss=2</script>";
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
+    private static final int EARLIER_RUNS = 60;
+    private static final int PAGE = 50; // dashboard.js PAGE_SIZE
 
     private static ServiceFixture fixture;
     private static CamelApp app;
@@ -57,6 +60,15 @@ class DashboardBrowserTest {
                 }
             }
         });
+        // Earlier runs, finished an hour ago: more than one page of the list (see the last test).
+        RunRegistry earlier = new RunRegistry(fixture.state);
+        java.time.Instant hourAgo = java.time.Instant.now().minus(Duration.ofHours(1));
+        for (int n = 1; n <= EARLIER_RUNS; n++) {
+            int i = n;
+            RunRecord run = earlier.submit(new RunRequest("suite", "suite-2026.04." + i, "2026.04." + i, "dispatch-http",
+                    "seed-" + i, null, null, true, false, true), hourAgo.plusSeconds(i)).run();
+            earlier.update(run.id(), r -> r.withState(RunState.SUCCEEDED, hourAgo.plusSeconds(i + 1), null));
+        }
         app = CamelApp.start(CamelApp.Mode.SERVE, Path.of("config/application.properties"), fixture.config, fixture.overrides());
         browser = Browser.start();
     }
@@ -93,13 +105,17 @@ class DashboardBrowserTest {
         browser.get("http://127.0.0.1:" + fixture.port + "/#/runs/" + id);
 
         // While a module builds, the stages not reached yet are drawn as waiting.
-        WebElement authority = waitUpTo(RUN_TIMEOUT).until(ExpectedConditions.presenceOfElementLocated(
+        waitUpTo(RUN_TIMEOUT).until(ExpectedConditions.presenceOfElementLocated(
                 box("data-step", "build-modules:Authority", "running")));
         assertThat(browser.findElements(box("data-stage", "release-manifest", "waiting"))).hasSize(1);
         assertThat(browser.findElements(box("data-stage", "summary", "waiting"))).hasSize(1);
         assertThat(browser.findElement(By.cssSelector("[data-stage='build-modules'] .progress")).getText()).matches(" ?\\d/9");
 
-        authority.click();
+        // The page redraws the run every second: click the box as it is now (a busy machine may redraw in between).
+        waitUpTo(RUN_TIMEOUT).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+            d.findElement(By.cssSelector("[data-step='build-modules:Authority']")).click();
+            return true;
+        });
         waitUpTo(RUN_TIMEOUT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"),
                 "building StellaOps.Authority"));
         waitUpTo(RUN_TIMEOUT).until(ExpectedConditions.presenceOfElementLocated(box("data-step", "build-modules:Authority", "done")));
@@ -200,5 +216,31 @@ class DashboardBrowserTest {
                 .contains("stella_exec_duration_seconds_count{stage=\"build-modules\",status=\"failed\"} 1")
                 .contains("stella_dispatch_queue_depth{transport=\"directory\"} 0.0")
                 .contains("stella_webhook_deliveries_total{code=\"401\",source=\"gitea\"} 1.0");
+    }
+
+    @Test
+    @Order(5)
+    void theRunListShowsOnePageAndMoreOnRequest() {
+        int total = ServiceFixture.json(fixture.get("/api/v1/runs?limit=200")).get("runs").size();
+        assertThat(total).isGreaterThan(PAGE).isLessThanOrEqualTo(2 * PAGE);
+        browser.get("http://127.0.0.1:" + fixture.port + "/");
+        By rows = By.cssSelector("#runs tbody tr");
+        waitUpTo(RUN_TIMEOUT).until(d -> d.findElements(rows).size() == PAGE);
+        WebElement more = browser.findElement(By.id("more-runs"));
+        assertThat(more.isDisplayed()).isTrue();
+        // Newest first: the runs of the tests above lead, the earlier runs follow.
+        assertThat(browser.executeScript("return document.querySelector('#runs tbody tr').dataset.run"))
+                .isEqualTo(ServiceFixture.json(fixture.get("/api/v1/runs?limit=1")).at("/runs/0/id").asText());
+
+        more.click();
+        waitUpTo(RUN_TIMEOUT).until(d -> d.findElements(rows).size() == total);
+        waitUpTo(RUN_TIMEOUT).until(d -> !d.findElement(By.id("more-runs")).isDisplayed());
+        // Read in one script: the list is redrawn on every poll.
+        assertThat((List<Object>) browser.executeScript(
+                "return [...document.querySelectorAll('tr[data-run] a')].map(a => a.textContent)"))
+                .contains("suite-2026.04.1", "suite-2026.04." + EARLIER_RUNS);
+        // Still polled: the longer list stays once shown.
+        ServiceFixture.sleep(2500);
+        assertThat(browser.findElements(rows)).hasSize(total);
     }
 }

@@ -64,13 +64,15 @@ class DispatchServiceTest {
     @Test
     void aRejectedFileMovesToFailedBesideItsReason() throws Exception {
         Files.createDirectories(fixture.queue);
-        Files.writeString(fixture.queue.resolve("bad-month.json"), "{\"version\": \"2026.05\", \"codename\": \"Nova\"}");
+        // failed/ holds the message as it was written, byte for byte (line ends included).
+        byte[] original = "{\"version\": \"2026.05\",\r\n \"codename\": \"Nova\"}\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(fixture.queue.resolve("bad-month.json"), original);
 
         Path failed = fixture.queue.resolve("failed/bad-month.json");
         Path reason = fixture.queue.resolve("failed/bad-month.json.error.txt");
         await(() -> Files.exists(failed) && Files.exists(reason), "the message and its reason in failed/");
         assertThat(Files.readString(reason)).contains("suite month must be 04 or 10: got 05");
-        assertThat(failed).content().contains("2026.05");
+        assertThat(failed).hasBinaryContent(original);
         assertThat(fixture.queue.resolve("done/bad-month.json")).doesNotExist();
     }
 

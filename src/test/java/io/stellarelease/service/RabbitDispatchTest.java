@@ -45,7 +45,8 @@ class RabbitDispatchTest {
             throw new AssertionError("RabbitMQ must run on 127.0.0.1:5672 for this test (test.sh starts it with "
                     + "'rabbitmq-server -detached'): " + e.getMessage());
         }
-        fixture = new ServiceFixture(c -> { });
+        // Slow builds, so a run is still active when a second message for its version arrives (the 409 path).
+        fixture = new ServiceFixture(c -> ServiceFixture.slowModules(c, "3"));
         Map<String, String> overrides = new HashMap<>(fixture.overrides());
         overrides.put("stella.rabbitmq.exchange", NAME);
         overrides.put("stella.rabbitmq.queue", NAME);
@@ -103,6 +104,65 @@ class RabbitDispatchTest {
         assertThat(done.at("/run/state").asText()).as(done.toString()).isEqualTo("succeeded");
         // Acknowledged: nothing is left on the queue.
         assertThat(new RabbitAdmin(rabbit).getQueueInfo(NAME).getMessageCount()).isZero();
+    }
+
+    /**
+     * Every way a message is rejected (a rule, the size limit, malformed JSON, malformed YAML in a text type,
+     * an unknown field, a version with an active run) dead-letters the message as it was sent: the same bytes,
+     * content type, message id and headers, plus the reason in {@code x-stella-error}.
+     */
+    @Test
+    void everyRejectedMessageIsDeadLetteredWholeWithItsReason() {
+        RabbitTemplate template = new RabbitTemplate(rabbit);
+        byte[] big = new byte[5 * 1024 * 1024];
+        new java.util.Random(42).nextBytes(big);
+        record Sent(String id, String contentType, byte[] body, String reason) { }
+        java.util.List<Sent> sent = java.util.List.of(
+                new Sent("rule", "application/json", "{\"version\":\"2026.05\",\"codename\":\"Nova\"}".getBytes(StandardCharsets.UTF_8),
+                        "suite month must be 04 or 10: got 05"),
+                new Sent("size", "application/octet-stream", big, "5242880 bytes"),
+                new Sent("malformed", "application/json", "{\"version\": ".getBytes(StandardCharsets.UTF_8), ""),
+                // Latin-1, not UTF-8, in a text type: the bytes must survive, not be decoded and re-encoded.
+                new Sent("latin1", "text/yaml", "version: 2026.04\ncodename: N\u00f6va\n: [".getBytes(StandardCharsets.ISO_8859_1), ""),
+                new Sent("unknown", "application/json",
+                        "{\"version\":\"2026.04\",\"codename\":\"Nova\",\"colour\":\"red\"}".getBytes(StandardCharsets.UTF_8), "colour"),
+                new Sent("first", "application/json", "{\"version\":\"2026.04\",\"codename\":\"Nova\",\"skipTests\":true}"
+                        .getBytes(StandardCharsets.UTF_8), null),
+                // The same message under another id: a new request, refused while the first one's run is active.
+                new Sent("busy", "application/json", "{\"version\":\"2026.04\",\"codename\":\"Nova\",\"skipTests\":true}"
+                        .getBytes(StandardCharsets.UTF_8), "version 2026.04 has an active run"));
+        String prefix = UUID.randomUUID() + "-";
+        for (Sent m : sent) {
+            MessageProperties props = new MessageProperties();
+            props.setContentType(m.contentType());
+            props.setMessageId(prefix + m.id());
+            props.setCorrelationId("corr-" + m.id());
+            props.setHeader("x-trace", "trace-" + m.id());
+            template.send(NAME, "dispatch", new Message(m.body(), props));
+        }
+
+        Map<String, Message> dead = new HashMap<>();
+        for (int i = 0; i < sent.size() - 1; i++) {
+            Message message = template.receive(NAME + ".dead", 60_000);
+            assertThat(message).as("dead letter " + (i + 1) + " of " + (sent.size() - 1) + " on " + NAME + ".dead").isNotNull();
+            dead.put(message.getMessageProperties().getMessageId(), message);
+        }
+        for (Sent m : sent) {
+            Message letter = dead.get(prefix + m.id());
+            if (m.reason() == null) {
+                assertThat(letter).as("the accepted message is not dead-lettered").isNull();
+                continue;
+            }
+            assertThat(letter).as("dead letter of '" + m.id() + "'; got " + dead.keySet()).isNotNull();
+            MessageProperties props = letter.getMessageProperties();
+            assertThat(letter.getBody()).as(m.id() + ": the original bytes").isEqualTo(m.body());
+            assertThat(props.getContentType()).as(m.id()).isEqualTo(m.contentType());
+            assertThat(props.getCorrelationId()).as(m.id()).isEqualTo("corr-" + m.id());
+            assertThat(String.valueOf((Object) props.getHeader("x-trace"))).as(m.id()).isEqualTo("trace-" + m.id());
+            assertThat(String.valueOf((Object) props.getHeader("x-stella-error"))).as(m.id()).isNotBlank().contains(m.reason());
+            // Only the sender's headers and the reason: nothing of Camel's own leaks into the letter.
+            assertThat(props.getHeaders().keySet()).as(m.id()).containsExactlyInAnyOrder("x-trace", "x-stella-error");
+        }
     }
 
     @Test

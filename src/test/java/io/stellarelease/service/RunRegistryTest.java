@@ -23,12 +23,18 @@ class RunRegistryTest {
     @TempDir
     Path state;
 
+    /** A pushed tag: always a real release. */
     private static RunRequest webhook(String tag, String version, String delivery) {
-        return new RunRequest("suite", tag, version, "gitea", delivery, null, null, true, false, false);
+        return new RunRequest("suite", tag, version, "gitea", delivery, null, null, false, false, false);
     }
 
+    /** A dry-run dispatch. */
     private static RunRequest dispatch(String tag, String version) {
         return new RunRequest("suite", tag, version, "dispatch", null, null, null, true, false, true);
+    }
+
+    private static RunRequest realDispatch(String tag, String version) {
+        return new RunRequest("suite", tag, version, "dispatch", null, null, null, false, false, true);
     }
 
     @Test
@@ -105,6 +111,12 @@ class RunRegistryTest {
         Submission rerun = registry.submit(dispatch("suite-2026.04-nova", "2026.04"), Instant.now().plusSeconds(1));
         assertThat(rerun).isInstanceOf(Submission.Accepted.class);
         assertThat(rerun.run().id()).isNotEqualTo(nova.id());
+        // The same for real runs: a dispatch after a failed run is a new run, and a pushed tag gets it.
+        RunRecord real = registry.submit(realDispatch("suite-2026.04-nova", "2026.04"), Instant.now()).run();
+        registry.update(real.id(), r -> r.withState(RunState.FAILED, Instant.now(), "exit code 1"));
+        rerun = registry.submit(realDispatch("suite-2026.04-nova", "2026.04"), Instant.now().plusSeconds(1));
+        assertThat(rerun).isInstanceOf(Submission.Accepted.class);
+        assertThat(rerun.run().id()).isNotEqualTo(real.id());
         // A webhook for the tag now gets the newest run, here and after a restart.
         assertThat(registry.submit(webhook("suite-2026.04-nova", "2026.04", "d-9"), Instant.now()).run().id())
                 .isEqualTo(rerun.run().id());
@@ -134,6 +146,173 @@ class RunRegistryTest {
         // Once a rollback ends, its target is free again.
         registry.update(suite.id(), r -> r.withState(RunState.SUCCEEDED, Instant.now(), null));
         assertThat(registry.submit(rollback("rollback-helm-r3", "3"), now)).isInstanceOf(Submission.Accepted.class);
+    }
+
+    @Test
+    void aDryRunNeverStandsInForTheRealReleaseOfItsTag() {
+        RunRegistry registry = new RunRegistry(state);
+        RunRecord dry = registry.submit(dispatch("suite-2026.10-orion", "2026.10"), Instant.now()).run();
+
+        // The tag is pushed while the dry run is active: a real run of its own (it waits for the dry run to end).
+        Submission pushed = registry.submit(webhook("suite-2026.10-orion", "2026.10", "d-1"), Instant.now());
+        assertThat(pushed).isInstanceOf(Submission.Accepted.class);
+        RunRecord real = pushed.run();
+        assertThat(real.id()).isNotEqualTo(dry.id());
+        assertThat(real.dryRun()).isFalse();
+        // Gitea's push event for the same tag: the real run, not the dry one.
+        assertThat(registry.submit(webhook("suite-2026.10-orion", "2026.10", "d-2"), Instant.now()))
+                .isInstanceOf(Submission.Duplicate.class).extracting(Submission::run).extracting(RunRecord::id).isEqualTo(real.id());
+        // Each lane refuses a second active run of the release; the other lane's run does not count.
+        assertThat(registry.submit(dispatch("suite-2026.10-orion", "2026.10"), Instant.now()))
+                .isInstanceOf(Submission.Conflict.class).extracting(Submission::run).extracting(RunRecord::id).isEqualTo(dry.id());
+        assertThat(registry.submit(realDispatch("suite-2026.10-orion-lts", "2026.10"), Instant.now()))
+                .isInstanceOf(Submission.Conflict.class).extracting(Submission::run).extracting(RunRecord::id).isEqualTo(real.id());
+
+        // A real run first, then a dry run of the version: the dry run is queued too, and a redelivery still finds the real one.
+        RunRecord novaReal = registry.submit(webhook("suite-2026.04-nova", "2026.04", "n-1"), Instant.now()).run();
+        registry.update(novaReal.id(), r -> r.withState(RunState.SUCCEEDED, Instant.now(), null));
+        assertThat(registry.submit(dispatch("suite-2026.04-nova", "2026.04"), Instant.now().plusSeconds(1)))
+                .isInstanceOf(Submission.Accepted.class);
+        assertThat(registry.submit(webhook("suite-2026.04-nova", "2026.04", "n-2"), Instant.now()).run().id()).isEqualTo(novaReal.id());
+
+        // After a restart the lanes are rebuilt from the records.
+        RunRegistry restarted = new RunRegistry(state);
+        Submission again = restarted.submit(webhook("suite-2026.10-orion", "2026.10", "d-3"), Instant.now());
+        assertThat(again).isInstanceOf(Submission.Duplicate.class);
+        assertThat(again.run().id()).isEqualTo(real.id());
+        assertThat(restarted.submit(webhook("suite-2026.10-orion", "2026.10", "d-1"), Instant.now()).run().id()).isEqualTo(real.id());
+    }
+
+    @Test
+    void aNewDeliveryForATagWhoseRunFailedStartsANewAttemptOfThatRun() {
+        RunRegistry registry = new RunRegistry(state);
+        RunRecord run = registry.submit(webhook("suite-2026.04-nova", "2026.04", "d-1"), Instant.now()).run();
+        registry.update(run.id(), r -> r.withState(RunState.RUNNING, Instant.now(), null));
+        registry.update(run.id(), r -> r.withState(RunState.FAILED, Instant.now(), "build of Signer failed"));
+
+        // The same delivery again is a duplicate, whatever became of its run.
+        assertThat(registry.submit(webhook("suite-2026.04-nova", "2026.04", "d-1"), Instant.now()))
+                .isInstanceOf(Submission.Duplicate.class);
+        assertThat(registry.get(run.id()).orElseThrow().state()).isEqualTo(RunState.FAILED);
+
+        // A new delivery ("redeliver" in Gitea): the same run, queued again, its error cleared, on disk before the answer.
+        Submission retried = new RunRegistry(state).submit(webhook("suite-2026.04-nova", "2026.04", "d-2"), Instant.now());
+        assertThat(retried).isInstanceOf(Submission.Retried.class);
+        assertThat(retried.run().id()).isEqualTo(run.id());
+        assertThat(retried.run().state()).isEqualTo(RunState.QUEUED);
+        assertThat(retried.run().attempts()).isEqualTo(1);
+        assertThat(retried.run().error()).isNull();
+        assertThat(retried.run().deliveries()).containsExactly("d-1", "d-2");
+        RunRegistry afterRestart = new RunRegistry(state);
+        assertThat(afterRestart.get(run.id())).contains(retried.run());
+
+        // While that attempt is active, and once it succeeded, new deliveries are duplicates.
+        assertThat(afterRestart.submit(webhook("suite-2026.04-nova", "2026.04", "d-3"), Instant.now()))
+                .isInstanceOf(Submission.Duplicate.class);
+        afterRestart.update(run.id(), r -> r.withState(RunState.RUNNING, Instant.now(), null));
+        afterRestart.update(run.id(), r -> r.withState(RunState.SUCCEEDED, Instant.now(), null));
+        Submission done = afterRestart.submit(webhook("suite-2026.04-nova", "2026.04", "d-4"), Instant.now());
+        assertThat(done).isInstanceOf(Submission.Duplicate.class);
+        assertThat(done.run().attempts()).isEqualTo(2);
+        assertThat(afterRestart.list(null)).hasSize(1);
+    }
+
+    @Test
+    void concurrentRedeliveriesOfAFailedTagStartExactlyOneAttempt() throws Exception {
+        RunRegistry registry = new RunRegistry(state);
+        int tags = 20;
+        List<RunRecord> failed = new ArrayList<>();
+        for (int t = 1; t <= tags; t++) {
+            RunRecord run = registry.submit(webhook("suite-2026.04." + t, "2026.04." + t, "first-" + t), Instant.now()).run();
+            failed.add(registry.update(run.id(), r -> r.withState(RunState.FAILED, Instant.now(), "exit code 1")));
+        }
+        RunRegistry restarted = new RunRegistry(state);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Submission>> answers = new ArrayList<>();
+        for (int d = 0; d < 10; d++) {
+            for (int t = 1; t <= tags; t++) {
+                RunRequest request = webhook("suite-2026.04." + t, "2026.04." + t, "again-" + t + "-" + d);
+                answers.add(pool.submit(() -> restarted.submit(request, Instant.now())));
+            }
+        }
+        List<Submission> submissions = new ArrayList<>();
+        for (Future<Submission> answer : answers) {
+            submissions.add(answer.get());
+        }
+        pool.shutdown();
+        assertThat(submissions.stream().filter(s -> s instanceof Submission.Retried)).hasSize(tags);
+        assertThat(submissions.stream().filter(s -> s instanceof Submission.Duplicate)).hasSize(tags * 9);
+        assertThat(submissions.stream().filter(s -> s instanceof Submission.Accepted)).isEmpty();
+        Map<String, RunRecord> reloaded = new RunRegistry(state).list(null).stream()
+                .collect(Collectors.toMap(RunRecord::id, Function.identity()));
+        assertThat(reloaded).hasSize(tags);
+        for (RunRecord run : failed) {
+            assertThat(reloaded.get(run.id()).state()).isEqualTo(RunState.QUEUED);
+            assertThat(reloaded.get(run.id()).deliveries()).hasSize(11);
+            assertThat(reloaded.get(run.id())).isEqualTo(restarted.get(run.id()).orElseThrow());
+        }
+    }
+
+    @Test
+    void retentionPrunesOldAndSurplusFinishedRunsButNeverActiveOnes() throws Exception {
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        RunRegistry registry = new RunRegistry(state, new RunRegistry.Retention(java.time.Duration.ofDays(30), 5));
+        List<RunRecord> runs = new ArrayList<>();
+        for (int t = 1; t <= 9; t++) {
+            RunRecord run = registry.submit(webhook("suite-2026.04." + t, "2026.04." + t, "d-" + t), start.plusSeconds(t)).run();
+            runs.add(run);
+            Files.createDirectories(registry.runDir(run.id()));
+            Files.writeString(registry.runDir(run.id()).resolve("checkout.log"), "cloned\n");
+        }
+        // 1 and 2 stay active (queued, running); 3..9 finish; 9 finished just now, 3 long ago.
+        registry.update(runs.get(1).id(), r -> r.withState(RunState.RUNNING, start, null));
+        for (int i = 2; i < 9; i++) {
+            Instant ended = i == 2 ? start : start.plus(java.time.Duration.ofDays(40)).plusSeconds(i);
+            registry.update(runs.get(i).id(), r -> r.withState(RunState.FAILED, ended, "exit code 1"));
+        }
+        Instant now = start.plus(java.time.Duration.ofDays(41));
+        List<RunRecord> pruned = registry.prune(now);
+
+        // Age: run 3 (ended 41 days ago). Count: 9 runs, 5 allowed: the oldest finished, 4 to 6, go too; the
+        // active 1 and 2, older still, stay.
+        assertThat(pruned).extracting(RunRecord::tag).containsExactly("suite-2026.04.3", "suite-2026.04.4", "suite-2026.04.5",
+                "suite-2026.04.6");
+        assertThat(registry.list(null)).extracting(RunRecord::tag).containsExactly("suite-2026.04.9", "suite-2026.04.8",
+                "suite-2026.04.7", "suite-2026.04.2", "suite-2026.04.1");
+        for (RunRecord gone : pruned) {
+            assertThat(registry.runsDir().resolve(gone.id() + ".json")).doesNotExist();
+            assertThat(registry.runDir(gone.id())).doesNotExist();
+        }
+        assertThat(registry.runDir(runs.get(8).id()).resolve("checkout.log")).exists();
+        assertThat(new RunRegistry(state).list(null)).hasSize(5);
+        // Nothing more to prune; the active runs are never pruned, even past the count.
+        assertThat(registry.prune(now)).isEmpty();
+        RunRegistry tight = new RunRegistry(state, new RunRegistry.Retention(java.time.Duration.ofDays(1), 1));
+        tight.prune(now.plus(java.time.Duration.ofDays(400)));
+        assertThat(tight.list(null)).extracting(RunRecord::tag).containsExactly("suite-2026.04.2", "suite-2026.04.1");
+        // A pruned run is forgotten entirely: its tag may start a new run.
+        assertThat(tight.submit(webhook("suite-2026.04.3", "2026.04.3", "d-3"), now)).isInstanceOf(Submission.Accepted.class);
+    }
+
+    @Test
+    void pagesFollowOneAnotherWithoutRepeatsOrGapsWhileRunsArrive() {
+        RunRegistry registry = new RunRegistry(state);
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        for (int t = 1; t <= 7; t++) {
+            // Two runs share each second: the position tells them apart by id.
+            registry.submit(webhook("suite-2026.04." + t, "2026.04." + t, "d-" + t), start.plusSeconds(t / 2));
+        }
+        List<String> expected = registry.list(null).stream().map(RunRecord::id).toList();
+        RunRegistry.Page first = registry.page(null, null, 3);
+        assertThat(first.runs()).extracting(RunRecord::id).isEqualTo(expected.subList(0, 3));
+        // A newer run arrives between pages: the next page continues where the first ended.
+        registry.submit(webhook("suite-2026.04.8", "2026.04.8", "d-8"), start.plusSeconds(100));
+        RunRegistry.Page second = registry.page(null, first.next(), 3);
+        assertThat(second.runs()).extracting(RunRecord::id).isEqualTo(expected.subList(3, 6));
+        RunRegistry.Page last = registry.page(null, second.next(), 3);
+        assertThat(last.runs()).extracting(RunRecord::id).isEqualTo(expected.subList(6, 7));
+        assertThat(last.next()).isNull();
+        assertThat(registry.page(RunState.FAILED, null, 3).runs()).isEmpty();
     }
 
     private static RunRequest module(String tag, String version) {
