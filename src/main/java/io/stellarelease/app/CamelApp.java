@@ -83,6 +83,12 @@ public final class CamelApp implements AutoCloseable {
         return main.getCamelContext().getRegistry().lookupByNameAndType("releaseRunner", ReleaseRunner.class);
     }
 
+    /** The executor of every build command: stopping it ends the builds and refuses new ones. */
+    public io.stellarelease.exec.ProcessTreeExecutor executor() {
+        return main.getCamelContext().getRegistry().lookupByNameAndType("processTreeExecutor",
+                io.stellarelease.exec.ProcessTreeExecutor.class);
+    }
+
     public ProducerTemplate template() {
         return main.getCamelContext().createProducerTemplate();
     }
