@@ -35,6 +35,7 @@ public final class CamelApp implements AutoCloseable {
         switch (mode) {
             case SERVE -> {
                 main.configure().addConfiguration(ServiceBeans.class);
+                main.configure().addConfiguration(HttpServerBeans.class);
                 main.addOverrideProperty("camel.main.routes-include-pattern", "{{stella.service.routes}}");
                 main.addOverrideProperty("camel.server.enabled", "true");
                 main.addOverrideProperty("camel.management.enabled", "true");
