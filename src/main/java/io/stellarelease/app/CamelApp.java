@@ -35,6 +35,7 @@ public final class CamelApp implements AutoCloseable {
         switch (mode) {
             case SERVE -> {
                 main.configure().addConfiguration(ServiceBeans.class);
+                main.configure().addConfiguration(HttpServerBeans.class);
                 main.addOverrideProperty("camel.main.routes-include-pattern", "{{stella.service.routes}}");
                 main.addOverrideProperty("camel.server.enabled", "true");
                 main.addOverrideProperty("camel.management.enabled", "true");
@@ -81,6 +82,12 @@ public final class CamelApp implements AutoCloseable {
 
     public ReleaseRunner releaseRunner() {
         return main.getCamelContext().getRegistry().lookupByNameAndType("releaseRunner", ReleaseRunner.class);
+    }
+
+    /** The executor of every build command: stopping it ends the builds and refuses new ones. */
+    public io.stellarelease.exec.ProcessTreeExecutor executor() {
+        return main.getCamelContext().getRegistry().lookupByNameAndType("processTreeExecutor",
+                io.stellarelease.exec.ProcessTreeExecutor.class);
     }
 
     public ProducerTemplate template() {

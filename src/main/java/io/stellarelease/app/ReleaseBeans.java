@@ -54,6 +54,10 @@ public class ReleaseBeans implements CamelConfiguration {
     @PropertyInject(value = "stella.exec.secret-suffixes", defaultValue = "_TOKEN,_SECRET,_PASSWORD,_API_KEY,_APIKEY")
     private String secretSuffixes;
 
+    /** When the conductor stops, running commands get SIGTERM, then SIGKILL after this (e.g. 5s, PT5S). */
+    @PropertyInject(value = "stella.exec.stop-grace", defaultValue = "5s")
+    private String stopGrace;
+
     /** Under serve, runs interleave: each console line then starts with its run's tag. */
     @PropertyInject(value = "stella.console.show-run", defaultValue = "false")
     private boolean showRun;
@@ -88,7 +92,7 @@ public class ReleaseBeans implements CamelConfiguration {
     private synchronized ProcessTreeExecutor executor() {
         if (executor == null) {
             List<String> suffixes = Arrays.stream(secretSuffixes.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-            executor = new ProcessTreeExecutor(suffixes);
+            executor = new ProcessTreeExecutor(suffixes, org.apache.camel.util.TimeUtils.toDuration(stopGrace));
         }
         return executor;
     }

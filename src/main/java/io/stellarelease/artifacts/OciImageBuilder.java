@@ -144,6 +144,7 @@ public final class OciImageBuilder {
                 .setEnvironment(spec.environment())
                 .addFileEntriesLayer(layer(spec));
 
+        removeLeftovers(output);
         Path jibTar = Files.createTempFile(output.getParent(), "." + output.getFileName(), ".jib");
         try {
             Containerizer containerizer = Containerizer
@@ -169,6 +170,24 @@ public final class OciImageBuilder {
                     Files.size(output), spec.output());
         } finally {
             Files.deleteIfExists(jibTar);
+        }
+    }
+
+    /**
+     * Removes the temporary files an earlier build of {@code output} left when it was killed mid-way (Jib's tarball
+     * {@code .<name><random>.jib}, the retagged copy {@code .<name><random>.tmp}): only one build writes an output
+     * at a time, so any such file is an orphan.
+     */
+    static void removeLeftovers(Path output) throws IOException {
+        String prefix = "." + output.getFileName();
+        try (var files = Files.list(output.getParent())) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(prefix) && (name.endsWith(".jib") || name.endsWith(".tmp")) && Files.isRegularFile(file)) {
+                    LOG.debug("removing {}, left by an earlier build that did not finish", file);
+                    Files.deleteIfExists(file);
+                }
+            }
         }
     }
 

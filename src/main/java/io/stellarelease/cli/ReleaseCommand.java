@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
 @Command(name = "release",
         mixinStandardHelpOptions = true,
         description = "Runs one release, e.g. 'release suite-2026.04-nova' or 'release module-authority-v1.4.0', and exits.",
-        footer = {"", "Exit codes: 0 released; 1 a stage failed; 2 bad usage or configuration; 3 rejected by a release rule."})
+        footer = {"", "Exit codes: 0 released; 1 a stage failed; 2 bad usage or configuration; 3 rejected by a release rule;",
+                "143 (SIGTERM) or 130 (Ctrl-C) interrupted: its builds were ended; run the same command again to finish it."})
 public class ReleaseCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "<tag>", description = "The release tag, e.g. suite-2026.04-nova, suite-2026.04.1 or module-authority-v1.4.0.")
@@ -50,9 +51,13 @@ public class ReleaseCommand implements Callable<Integer> {
             logFormat.apply();
         }
         boolean json = LogFormat.current() == LogFormat.JSON;
-        try (CamelApp app = CamelApp.start(files.properties, files.config)) {
+        try (CamelApp app = CamelApp.start(files.properties, files.config);
+             Interruption interruption = new Interruption(app.executor())) {
             ReleaseRunner runner = app.releaseRunner();
             ReleaseRun run = runner.run(runner.request(tag, workspace, out, dryRun, skipTests));
+            if (interruption.happened()) {
+                return interrupted(run, json);
+            }
             if (json) {
                 // stdout carries only JSON lines: the outcome as an event; the summary is in summary.md.
                 var event = org.slf4j.LoggerFactory.getLogger("stella.release").atInfo()
@@ -82,6 +87,58 @@ public class ReleaseCommand implements Callable<Integer> {
         } catch (ReleaseRuleException e) {
             System.err.println(e.getMessage());
             return 3;
+        }
+    }
+
+    /** Said once, plainly: the release did not finish because the process was told to stop. */
+    private int interrupted(ReleaseRun run, boolean json) {
+        String message = "release " + tag + " interrupted: stella-release was stopped (SIGTERM or Ctrl-C) and ended its builds;"
+                + " run the same command again to finish it";
+        if (json) {
+            org.slf4j.LoggerFactory.getLogger("stella.release").atWarn().addKeyValue("event", "release-interrupted")
+                    .addKeyValue("run", run.getId()).addKeyValue("tag", tag).setMessage(message).log();
+        } else {
+            System.err.println(message);
+        }
+        return 130;
+    }
+
+    /**
+     * A JVM shutdown hook for the length of the release: on SIGTERM or Ctrl-C no build command starts any more and
+     * the running ones are ended with their whole process tree (nothing of the build outlives the JVM); the hook
+     * then waits for the pipeline to finish its bookkeeping and for the interruption to be reported. The JVM
+     * exits with the signal's status (143 or 130).
+     */
+    private static final class Interruption implements AutoCloseable {
+        private final io.stellarelease.exec.ProcessTreeExecutor executor;
+        private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        private final Thread hook;
+
+        Interruption(io.stellarelease.exec.ProcessTreeExecutor executor) {
+            this.executor = executor;
+            this.hook = new Thread(() -> {
+                executor.stop();
+                try {
+                    finished.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "stella-release-interrupted");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        boolean happened() {
+            return executor.isStopping();
+        }
+
+        @Override
+        public void close() {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook is running and returns now
+            }
         }
     }
 }

@@ -18,22 +18,47 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.time.Duration;
 
 /**
  * Runs camel-exec commands with {@link ProcessBuilder}: the job's environment on top of the conductor's
  * (minus its secrets), output redirected by the OS straight into the log file (no pump threads, nothing
  * buffered in memory), and on timeout the whole process tree is killed, not just the direct child.
+ *
+ * <p>{@link #stop()} ends it for good: no command starts afterwards (a parallel stage's remaining steps
+ * fail at once instead of starting builds nobody will wait for), and the running ones get SIGTERM, their
+ * whole tree, then SIGKILL for whatever is left after the stop grace.
  */
 public class ProcessTreeExecutor implements ExecCommandExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessTreeExecutor.class);
-    private static final long KILL_GRACE_MS = 2_000;
+    public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
+    private static final long SWEEP_MS = 100;
 
     private final List<String> secretSuffixes;
+    private final Duration stopGrace;
     private final java.util.Set<Process> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The processes a stop ended: their result says so, whatever their exit value (a shell whose children died may exit 0). */
+    private final java.util.Set<Process> ended = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Starts hold the read lock, {@link #stop()} the write lock: a command either started before the stop or never starts. */
+    private final ReadWriteLock startLock = new ReentrantReadWriteLock();
+    private volatile boolean stopping;
 
     /** @param secretSuffixes names of the conductor's environment variables ending in one of these are not passed on */
     public ProcessTreeExecutor(List<String> secretSuffixes) {
+        this(secretSuffixes, DEFAULT_STOP_GRACE);
+    }
+
+    /** @param stopGrace how long running commands have between SIGTERM and SIGKILL when the conductor stops (and on timeout) */
+    public ProcessTreeExecutor(List<String> secretSuffixes, Duration stopGrace) {
         this.secretSuffixes = List.copyOf(secretSuffixes);
+        this.stopGrace = stopGrace;
+    }
+
+    /** True once {@link #stop()} began: every command from then on is refused. */
+    public boolean isStopping() {
+        return stopping;
     }
 
     @Override
@@ -60,15 +85,22 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
 
         Instant started = Instant.now();
         Process process;
+        startLock.readLock().lock();
         try {
+            if (stopping) {
+                Files.writeString(job.log(), "# not started: stella-release is stopping\n", StandardOpenOption.APPEND);
+                return new JobExecResult(command, STOPPED_EXIT, false, true, started, Instant.now());
+            }
             process = builder.start();
+            // Where the process is, for as long as it runs: if the conductor dies, the next start kills what it left.
+            running.add(process);
         } catch (IOException e) {
             // Command not found or not executable: report it as the step's failure, with the reason in its log.
             Files.writeString(job.log(), "# could not start: " + e.getMessage() + "\n", StandardOpenOption.APPEND);
             return new JobExecResult(command, 127, false, started, Instant.now());
+        } finally {
+            startLock.readLock().unlock();
         }
-        // Where the process is, for as long as it runs: if the conductor dies, the next start kills what it left.
-        running.add(process);
         Path pidFile = pidFile(job.log());
         Files.writeString(pidFile, process.pid() + " " + process.info().startInstant().map(Instant::toString).orElse("") + "\n");
         boolean timedOut = false;
@@ -76,10 +108,12 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
             if (!process.waitFor(job.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 timedOut = true;
                 LOG.warn("{}/{} ran past its timeout of {}: killing its process tree", job.stage(), job.name(), job.timeout());
-                killTree(process);
+                killTrees(List.of(process), stopGrace);
             }
+            // After a stop's kill the process is gone; wait for the stop to finish with its descendants too.
+            process.waitFor();
         } catch (InterruptedException e) {
-            killTree(process);
+            killTrees(List.of(process), Duration.ZERO);
             running.remove(process);
             Thread.currentThread().interrupt();
             throw new ExecException("interrupted while running " + job, null, null, -1, e);
@@ -88,16 +122,36 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
         Files.deleteIfExists(pidFile);
         Instant finished = Instant.now();
         int exit = process.exitValue();
+        boolean stopped = !timedOut && ended.remove(process);
         if (timedOut) {
             Files.writeString(job.log(), "\n# killed after the timeout of " + job.timeout() + "\n", StandardOpenOption.APPEND);
+        } else if (stopped) {
+            Files.writeString(job.log(), "\n# stopped: stella-release is stopping (exit " + exit + ")\n", StandardOpenOption.APPEND);
         }
-        return new JobExecResult(command, exit, timedOut, started, finished);
+        return new JobExecResult(command, exit, timedOut, stopped, started, finished);
     }
 
-    /** Kills every command running now, with its children: the service is stopping and their runs will resume. */
-    public int killAll() {
-        List<Process> all = List.copyOf(running);
-        all.forEach(ProcessTreeExecutor::killTree);
+    /** The exit value reported for a command refused because the conductor is stopping (as if SIGTERM ended it). */
+    public static final int STOPPED_EXIT = 143;
+
+    /**
+     * Stops for good: from now on no command starts, and every running one is ended with its whole process tree
+     * (SIGTERM, then SIGKILL after the stop grace). Returns once they are all gone; returns how many there were.
+     */
+    public int stop() {
+        List<Process> all;
+        startLock.writeLock().lock();
+        try {
+            stopping = true;
+            all = List.copyOf(running);
+            ended.addAll(all);
+        } finally {
+            startLock.writeLock().unlock();
+        }
+        if (!all.isEmpty()) {
+            LOG.info("stopping {} running command(s): SIGTERM to each process tree, SIGKILL after {}", all.size(), stopGrace);
+            killTrees(all, stopGrace);
+        }
         return all.size();
     }
 
@@ -137,32 +191,55 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
         return secretSuffixes.stream().anyMatch(name::endsWith);
     }
 
-    /** Kills descendants first so none is re-parented and left running, then the process itself. */
-    static void killTree(Process process) {
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        tree.forEach(ProcessHandle::destroy);
-        process.destroy();
+    /**
+     * Ends the process trees of {@code roots}: SIGTERM to every process of each tree, then, until {@code grace} is
+     * over, SIGTERM to any child started meanwhile; then SIGKILL to whatever is left. Every process seen is
+     * remembered, so one whose parent died (and was re-parented out of the tree) is still killed.
+     */
+    static void killTrees(List<Process> roots, Duration grace) {
+        java.util.Map<Long, ProcessHandle> seen = new java.util.LinkedHashMap<>();
+        sweep(roots, seen, false);
+        long deadline = System.nanoTime() + grace.toNanos();
         boolean interrupted = false;
-        try {
-            if (!process.waitFor(KILL_GRACE_MS, TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
+        while (System.nanoTime() < deadline && seen.values().stream().anyMatch(ProcessHandle::isAlive)) {
+            try {
+                Thread.sleep(SWEEP_MS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                break;
             }
-        } catch (InterruptedException e) {
-            interrupted = true;
-            process.destroyForcibly();
+            sweep(roots, seen, false);
         }
-        for (ProcessHandle child : tree) {
-            if (child.isAlive()) {
-                child.destroyForcibly();
+        // SIGKILL: each tree again (children started during the grace), then every process seen that still lives.
+        sweep(roots, seen, true);
+        seen.values().stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        for (Process root : roots) {
+            try {
+                root.waitFor();
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-        } else {
-            try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * SIGTERM to the processes of each tree not signalled yet, or SIGKILL ({@code kill}) to all of them; descendants
+     * before their parent, so none is re-parented out of the tree unsignalled.
+     */
+    private static void sweep(List<Process> roots, java.util.Map<Long, ProcessHandle> seen, boolean kill) {
+        for (Process root : roots) {
+            List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
+            tree.add(root.toHandle());
+            for (ProcessHandle p : tree) {
+                boolean fresh = seen.putIfAbsent(p.pid(), p) == null;
+                if (kill) {
+                    p.destroyForcibly();
+                } else if (fresh) {
+                    p.destroy();
+                }
             }
         }
     }

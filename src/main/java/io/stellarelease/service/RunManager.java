@@ -100,8 +100,10 @@ public class RunManager extends ServiceSupport {
     }
 
     /**
-     * Stops taking runs, kills the builds running now (their stage fails, the pipeline ends with its summary)
-     * and waits for each run to record itself as interrupted, so the next start resumes it.
+     * Stops taking runs, ends the builds running now (no command starts any more; the running ones get SIGTERM,
+     * SIGKILL after the stop grace; their stage fails, the pipeline ends with its summary) and waits for each run
+     * to record itself as interrupted, so the next start resumes it. A run that does not finish in time is
+     * recorded as interrupted here, so the record never says running after the service stopped.
      */
     @Override
     protected void doStop() throws InterruptedException {
@@ -111,16 +113,24 @@ public class RunManager extends ServiceSupport {
             return;
         }
         p.shutdown();
-        int killed = executor.killAll();
-        if (killed > 0 || !live.isEmpty()) {
-            LOG.info("stopping: killed {} running command(s); {} run(s) will resume on the next start", killed, live.size());
+        int active = live.size();
+        int killed = executor.stop();
+        if (killed > 0 || active > 0) {
+            LOG.info("stopping: ended {} running command(s); {} run(s) will resume on the next start", killed, active);
         }
-        if (!p.awaitTermination(60, TimeUnit.SECONDS)) {
-            LOG.warn("runs still stopping after 60 s: interrupting them");
+        if (!p.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("runs still stopping after {}: interrupting them", STOP_WAIT);
             p.shutdownNow();
-            p.awaitTermination(10, TimeUnit.SECONDS);
+            p.awaitTermination(2, TimeUnit.SECONDS);
+        }
+        for (String id : live.keySet()) {
+            registry.update(id, r -> r.state().active() ? r.withState(RunState.INTERRUPTED, Instant.now(),
+                    "the service stopped while it ran") : r);
         }
     }
+
+    /** How long runs have to record themselves once their commands are gone (in-process steps such as image builds). */
+    private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(10);
 
     private void schedule(String id) {
         try {

@@ -30,13 +30,13 @@ public class WebhookIntake {
     public void verifyGitea(Exchange exchange) {
         requireJson(exchange);
         byte[] raw = raw(exchange);
-        signatures.verifyGitea(raw, header(exchange, "X-Gitea-Signature"));
+        signatures.verifyGitea(raw, single(exchange, "X-Gitea-Signature"));
     }
 
     public void verifyGithub(Exchange exchange) {
         requireJson(exchange);
         byte[] raw = raw(exchange);
-        signatures.verifyGithub(raw, header(exchange, "X-Hub-Signature-256"));
+        signatures.verifyGithub(raw, single(exchange, "X-Hub-Signature-256"));
     }
 
     public void parseGitea(Exchange exchange) {
@@ -95,6 +95,14 @@ public class WebhookIntake {
             exchange.setProperty(RAW, raw);
         }
         return raw;
+    }
+
+    /** A signature header sent more than once is refused: which one the sender meant cannot be known. */
+    private static String single(Exchange exchange, String name) {
+        if (exchange.getMessage().getHeader(name) instanceof java.util.Collection<?> values && values.size() > 1) {
+            throw new HttpAnswerException(401, name + " header sent " + values.size() + " times: send it exactly once");
+        }
+        return header(exchange, name);
     }
 
     private static String header(Exchange exchange, String name) {

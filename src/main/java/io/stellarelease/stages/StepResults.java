@@ -48,10 +48,11 @@ public class StepResults implements AggregationStrategy {
     /** The step result of one exec call: done when it exited 0, failed or timed out otherwise. */
     public StepResult fromExec(@Body JobExecResult result, @ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
         ExecJob job = ((JobExecCommand) result.getCommand()).job();
-        Status status = result.timedOut() ? Status.TIMED_OUT : result.getExitValue() == 0 ? Status.DONE : Status.FAILED;
+        Status status = result.timedOut() ? Status.TIMED_OUT
+                : result.getExitValue() == 0 && !result.stopped() ? Status.DONE : Status.FAILED;
         String message = switch (status) {
             case TIMED_OUT -> "timed out after " + ReleaseConsole.format(job.timeout()) + "; process tree killed";
-            case FAILED -> "exit code " + result.getExitValue();
+            case FAILED -> result.stopped() ? "stopped: stella-release is stopping" : "exit code " + result.getExitValue();
             default -> null;
         };
         long ms = Duration.between(result.startedAt(), result.finishedAt()).toMillis();

@@ -59,6 +59,25 @@ class OciImageBuilderTest {
     }
 
     @Test
+    void temporaryFilesOfAKilledBuildAreRemovedByTheNextBuild() throws Exception {
+        Path images = tmp.resolve("out/images");
+        Files.createDirectories(images);
+        // What a build killed mid-way leaves: Jib's tarball and the half-written retagged copy.
+        Path jib = Files.writeString(images.resolve(".authority.oci.tar4711093.jib"), "partial jib tarball");
+        Path copy = Files.writeString(images.resolve(".authority.oci.tar58213.tmp"), "partial copy");
+        Path otherModule = Files.writeString(images.resolve(".signer.oci.tar123.jib"), "another module's build");
+
+        new OciImageBuilder(tmp.resolve("cache")).build(spec(images.resolve("authority.oci.tar")));
+
+        assertThat(jib).doesNotExist();
+        assertThat(copy).doesNotExist();
+        assertThat(otherModule).exists();
+        try (var files = Files.list(images)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("authority.oci.tar", ".signer.oci.tar123.jib");
+        }
+    }
+
+    @Test
     void digestIsTheSha256OfTheManifestBytesInTheTarball() throws Exception {
         Path output = tmp.resolve("out/images/authority.tar");
         ImageResult result = new OciImageBuilder().build(spec(output));

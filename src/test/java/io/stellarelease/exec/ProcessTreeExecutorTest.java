@@ -59,4 +59,71 @@ class ProcessTreeExecutorTest {
         assertThat(result.getExitValue()).isEqualTo(127);
         assertThat(Files.readString(dir.resolve("logs/step.log"))).contains("could not start");
     }
+
+    @Test
+    void aStopEndsEveryRunningTreeThenNoCommandStarts() throws Exception {
+        var executor = new ProcessTreeExecutor(List.of(), Duration.ofMillis(500));
+        Path pids = dir.resolve("pids");
+        // A build whose shell and children ignore SIGTERM (only the SIGKILL after the grace ends them), with a grandchild.
+        String build = "trap '' TERM; echo $$ >> \"$PIDS\"; (sleep 300 & echo $! >> \"$PIDS\"; wait) & sleep 300 & echo $! >> \"$PIDS\"; wait";
+        var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var running = pool.submit(() -> (JobExecResult) executor.execute(new JobExecCommand(
+                    job(List.of("bash", "-c", build), Map.of("PIDS", pids.toString()), Duration.ofMinutes(5)))));
+            List<Long> tree = awaitPids(pids, 3);
+
+            assertThat(executor.stop()).isEqualTo(1);
+
+            JobExecResult result = running.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(result.stopped()).isTrue();
+            assertThat(stillRunning(tree)).as("processes of the build still running after the stop").isEmpty();
+            assertThat(Files.readString(dir.resolve("logs/step.log"))).contains("# stopped: stella-release is stopping");
+        } finally {
+            pool.shutdownNow();
+        }
+
+        Path marker = dir.resolve("started-after-stop");
+        var refused = (JobExecResult) executor.execute(new JobExecCommand(
+                job(List.of("touch", marker.toString()), Map.of(), Duration.ofSeconds(30))));
+        assertThat(refused.stopped()).isTrue();
+        assertThat(refused.getExitValue()).isEqualTo(ProcessTreeExecutor.STOPPED_EXIT);
+        assertThat(marker).doesNotExist();
+        assertThat(Files.readString(dir.resolve("logs/step.log"))).contains("not started: stella-release is stopping");
+    }
+
+    private static List<Long> awaitPids(Path file, int count) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            if (Files.exists(file)) {
+                List<Long> pids = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(Long::parseLong).toList();
+                if (pids.size() >= count) {
+                    return pids;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the build did not write " + count + " pids to " + file);
+    }
+
+    /** Those of {@code pids} still running after a short while (a signal takes a moment to land). */
+    static List<Long> stillRunning(List<Long> pids) throws InterruptedException {
+        List<Long> left = pids;
+        for (int i = 0; i < 20 && !left.isEmpty(); i++) {
+            left = left.stream().filter(ProcessTreeExecutorTest::running).toList();
+            Thread.sleep(100);
+        }
+        return left;
+    }
+
+    /** Alive and not a zombie: an orphan killed here may wait for the machine's init to reap it, which is dead enough. */
+    static boolean running(long pid) {
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }
+        return false;
+    }
 }
