@@ -129,6 +129,17 @@ public class AirgapStage {
                 }
                 result = importer.importInto(bundle, configured.get(), null);
             } else {
+                if (run.getRequest().dryRun()) {
+                    // A dry run needs no server: on a machine without docker-registry it still builds the bundle and
+                    // says plainly that it was not tested. A real release fails here instead (ScratchRegistry.start).
+                    try {
+                        ScratchRegistry.executable(settings.dockerRegistryCommand().get(0));
+                    } catch (AirgapException missing) {
+                        writeReport(run, bundleArtifact, null, null);
+                        return step(TEST, Status.SKIPPED, started, List.of(), Map.of("tested", "false"),
+                                "dry run: bundle not tested, a real release fails here: " + missing.getMessage());
+                    }
+                }
                 Path log = run.releaseDir().resolve("logs").resolve(STAGE).resolve("registry.log");
                 Files.deleteIfExists(log);
                 try (ScratchRegistry registry = ScratchRegistry.start(settings.dockerRegistryCommand(), log, secretSuffixes)) {
