@@ -11,6 +11,7 @@ import io.stellarelease.stages.ExecPlanner;
 import io.stellarelease.stages.HelmChart;
 import io.stellarelease.stages.ReleaseManifest;
 import io.stellarelease.stages.ReleaseSummary;
+import io.stellarelease.state.Produces;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.StepResult;
 import org.apache.camel.ExchangeProperty;
@@ -99,8 +100,8 @@ public class GiteaRelease {
         List<String> names = new ArrayList<>();
         names.add(ReleaseManifest.fileName(run));
         names.add(Checksums.fileName(run.requireSuite().version()));
-        run.doneSteps(ExecPlanner.BUILD_CLI).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
-        run.doneSteps(HelmChart.STAGE).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
+        run.produced(Produces.CLI).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
+        run.produced(Produces.CHART).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
         return names.stream().map(run.releaseDir()::resolve).filter(Files::isRegularFile).toList();
     }
 }

@@ -28,13 +28,16 @@ class PipelineEditTest extends PipelineTestSupport {
             Files.writeString(pipeline, edited);
             Files.writeString(routes.resolve("stage-sbom.yaml"), """
                     - route:
-                        id: sbom
+                        id: stage-sbom
                         from:
                           uri: direct:sbom
                           steps:
-                            - setBody:
-                                simple: "sbom of ${exchangeProperty.stellaRun.suite.version}"
-                            - to: "file:%s?fileName=sbom.txt"
+                            - step:
+                                id: sbom
+                                steps:
+                                  - setBody:
+                                      simple: "sbom of ${exchangeProperty.version}"
+                                  - to: "file:%s?fileName=sbom.txt"
                     """.formatted(routes.resolve("sbom-out")));
             return "file:" + routes + "/*.yaml";
         } catch (IOException e) {
