@@ -299,6 +299,14 @@ public class PipelinePlan {
                 }
             }
         }
+        if (route != null) {
+            // A stage that registers release artifacts produces them, whether or not its note says so.
+            sends(route.getOutputs(), call -> {
+                if (call.getEndpointUri() != null && call.getEndpointUri().startsWith("kamelet:stella-artifact")) {
+                    produces.add(io.stellarelease.state.Produces.ARTIFACTS);
+                }
+            });
+        }
         return new Stage(name, Set.copyOf(needs), Set.copyOf(uses), Set.copyOf(produces), conditional, group,
                 where(send, null), route == null ? null : file(route.getLocation(), route.getRouteId()),
                 route == null ? null : stageStepId(route), route == null ? null : route.getNodePrefixId(), always);

@@ -95,13 +95,14 @@ public class GiteaRelease {
         return changes + "\n\n" + summary.stagesTable(run);
     }
 
-    /** The files attached to the release, those that exist: manifest, checksums, CLI archives, chart. */
+    /** The files attached to the release, those that exist: manifest, checksums, CLI archives, chart, registered artifacts. */
     public static List<Path> assets(ReleaseRun run) {
         List<String> names = new ArrayList<>();
         names.add(ReleaseManifest.fileName(run));
         names.add(Checksums.fileName(run.requireSuite().version()));
         run.produced(Produces.CLI).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
         run.produced(Produces.CHART).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
+        run.produced(Produces.ARTIFACTS).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
         return names.stream().map(run.releaseDir()::resolve).filter(Files::isRegularFile).toList();
     }
 }

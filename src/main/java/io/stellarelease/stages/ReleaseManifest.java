@@ -105,6 +105,7 @@ public class ReleaseManifest {
             return h;
         }).orElse(null));
         m.put("tests", tests(run));
+        m.put("artifacts", artifacts(run));
         return m;
     }
 
@@ -124,6 +125,7 @@ public class ReleaseManifest {
         m.put("module", r);
         m.put("modules", modules(run));
         m.put("tests", tests(run));
+        m.put("artifacts", artifacts(run));
         return m;
     }
 
@@ -184,6 +186,22 @@ public class ReleaseManifest {
 
     private static Optional<StepResult> stepOf(ReleaseRun run, String kind, String name) {
         return run.produced(kind).stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** Files YAML stages registered (the stella-artifact kamelet), by stage. */
+    private static List<Map<String, Object>> artifacts(ReleaseRun run) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (StepResult step : run.produced(Produces.ARTIFACTS)) {
+            for (var a : step.artifacts()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("path", a.path());
+                entry.put("sha256", a.sha256());
+                entry.put("size", a.size());
+                entry.put("stage", step.stage());
+                list.add(entry);
+            }
+        }
+        return list;
     }
 
     private static Map<String, Object> tests(ReleaseRun run) {

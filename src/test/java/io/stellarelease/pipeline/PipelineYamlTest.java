@@ -8,13 +8,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -192,5 +197,73 @@ class PipelineYamlTest {
         assertThat(steps(state, "build-cli")).containsExactlyInAnyOrder("linux-x64", "linux-arm64", "win-x64", "osx-x64", "osx-arm64");
         assertThat(steps(state, "build-containers")).isNotEmpty().allSatisfy(step -> assertThat(step).doesNotContain("-x64", "-arm64"));
         assertThat(out.resolve("2026.04/suite-2026.04.yaml")).content().contains("runtime: win-x64").contains("image:");
+    }
+
+    @Test
+    void aYamlNotifyStageIsRecordedAndNotSentInADryRunAndSentInARealRun() throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/hook", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+            edit("pipeline.yaml", "              - to: direct:record-history\n",
+                    "              - to: direct:record-history\n              - to: direct:notify\n");
+            Files.writeString(routes.resolve("stage-notify.yaml"), """
+                    - route:
+                        id: stage-notify
+                        note: "needs: manifest"
+                        from:
+                          uri: direct:notify
+                          steps:
+                            - step:
+                                id: notify
+                                steps:
+                                  - setBody:
+                                      simple: '{"text": "released ${exchangeProperty.releaseTag} (${exchangeProperty.channel})"}'
+                                  - to:
+                                      uri: kamelet:stella-http
+                                      parameters:
+                                        name: chat
+                                        url: "%s"
+                    """.formatted(url));
+
+            Result dry = release("--dry-run");
+
+            assertThat(dry.exit()).as(dry.stdout() + dry.stderr()).isZero();
+            assertThat(received).isEmpty();
+            JsonNode plan = new ObjectMapper().readTree(out.resolve("2026.04/release-plan.json").toFile());
+            assertThat(plan.path("requests")).anySatisfy(request -> {
+                assertThat(request.path("stage").asText()).isEqualTo("notify");
+                assertThat(request.path("step").asText()).isEqualTo("chat");
+                assertThat(request.path("method").asText()).isEqualTo("POST");
+                assertThat(request.path("url").asText()).isEqualTo(url);
+                assertThat(request.path("json").path("text").asText()).isEqualTo("released suite-2026.04-nova (edge)");
+            });
+            assertThat(steps(state(), "notify")).containsExactly("chat");
+
+            Result real = release();
+
+            assertThat(real.exit()).as(real.stdout() + real.stderr()).isZero();
+            assertThat(received).containsExactly("{\"text\": \"released suite-2026.04-nova (edge)\"}");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aYamlIndentationErrorExitsWith2NamingFileAndLineInOneLine() throws IOException {
+        edit("stage-build-cli.yaml", "    id: stage-build-cli\n", "    id: stage-build-cli\n   note: misindented\n");
+
+        Result r = release("--dry-run");
+
+        assertThat(r.exit()).as(r.stdout() + r.stderr()).isEqualTo(2);
+        assertThat(r.stderr().strip().lines().toList()).hasSize(1).first().asString()
+                .startsWith("configuration error: " + routes.resolve("stage-build-cli.yaml") + ":5:");
+        assertThat(out).doesNotExist();
     }
 }
