@@ -67,9 +67,10 @@ public class AirgapStage {
         return run.isModuleRelease() ? "a module release has no air-gap bundle" : null;
     }
 
-    public StepResult bundle(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+    public StepResult bundle(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run,
+            @ExchangeProperty(ReleaseRun.STAGE) String stageName) {
         Instant started = Instant.now();
-        run.runningStage().ifPresent(stage -> {
+        run.stage(stageName).ifPresent(stage -> {
             stage.plan(List.of(BUNDLE, TEST));
             stage.stepStarted(BUNDLE, started);
         });
@@ -106,11 +107,12 @@ public class AirgapStage {
         }
     }
 
-    public StepResult test(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+    public StepResult test(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run,
+            @ExchangeProperty(ReleaseRun.STAGE) String stageName) {
         Instant started = Instant.now();
-        run.runningStage().ifPresent(stage -> stage.stepStarted(TEST, started));
+        run.stage(stageName).ifPresent(stage -> stage.stepStarted(TEST, started));
         String version = run.requireSuite().version();
-        Artifact bundleArtifact = run.stage(STAGE).flatMap(s -> s.getSteps().stream()
+        Artifact bundleArtifact = run.stage(stageName).flatMap(s -> s.getSteps().stream()
                         .filter(step -> step.name().equals(BUNDLE) && step.status() == Status.DONE).findFirst())
                 .map(step -> step.artifacts().get(0)).orElseThrow(() -> new IllegalStateException("no bundle was written"));
         Path bundleFile = run.releaseDir().resolve(bundleArtifact.path());

@@ -104,7 +104,8 @@ public class Announcements {
      * Renders the announcement into {@code announcement.md} and lists what goes to each target not yet sent it in
      * release-plan.json (a webhook by its name, never its URL). The targets still to send are the body.
      */
-    public List<String> plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+    public List<String> plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run,
+            @ExchangeProperty(ReleaseRun.STAGE) String stageName) {
         Message message = render(run);
         try {
             Files2.writeAtomically(run.releaseDir().resolve(TEXT_FILE), message.text().getBytes(StandardCharsets.UTF_8));
@@ -139,7 +140,7 @@ public class Announcements {
             entries.add(e);
         }
         PlanFile.writeEntries(run, STAGE, entries);
-        run.runningStage().ifPresent(stage -> stage.plan(pending));
+        run.stage(stageName).ifPresent(stage -> stage.plan(pending));
         return pending;
     }
 

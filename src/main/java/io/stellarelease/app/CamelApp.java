@@ -70,6 +70,10 @@ public final class CamelApp implements AutoCloseable {
 
     /** The most useful cause of a start-up failure: a configuration error, else the deepest message. */
     public static Exception unwrap(Exception e) {
+        var routeError = io.stellarelease.pipeline.RouteLoadErrors.oneLine(e); // a route file that does not parse: one line
+        if (routeError.isPresent()) {
+            return new ConfigException(routeError.get(), e);
+        }
         Throwable deepest = e;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConfigException config) {

@@ -160,6 +160,17 @@ public class ReleaseBeans implements CamelConfiguration {
     public void configure(CamelContext context) {
         context.getManagementStrategy().addEventNotifier(tracker(context));
         context.getCamelContextExtension().setEventNotificationApplicable(true);
+        // The pipelines are checked as the routes start (release and serve alike): a broken edit is refused with its file
+        // and line before any run, rather than found when a run reaches it.
+        try {
+            context.addStartupListener((ctx, alreadyStarted) -> {
+                if (!alreadyStarted) {
+                    new io.stellarelease.pipeline.PipelinePlan(ctx, ReleaseRunner.PIPELINE).checkAll();
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("could not register the pipeline check", e);
+        }
     }
 
     @BindToRegistry
@@ -304,6 +315,12 @@ public class ReleaseBeans implements CamelConfiguration {
     @BindToRegistry
     public PublishedCheck publishedCheck() {
         return new PublishedCheck(targets());
+    }
+
+    /** What the kamelets of YAML stages call (routes/kamelets/). */
+    @BindToRegistry
+    public io.stellarelease.pipeline.UserSteps userSteps() {
+        return new io.stellarelease.pipeline.UserSteps(new ExecPlanner(config(), moduleVersions()), targets());
     }
 
     @BindToRegistry

@@ -1,6 +1,11 @@
 package io.stellarelease.app;
 
 import io.stellarelease.config.ReleaseConfig;
+import io.stellarelease.pipeline.PipelineException;
+import io.stellarelease.pipeline.PipelinePlan;
+import io.stellarelease.pipeline.RunValues;
+import io.stellarelease.pipeline.StageTracker;
+import io.stellarelease.state.PlannedStage;
 import io.stellarelease.state.ReleaseRequest;
 import io.stellarelease.state.ReleaseRun;
 import org.apache.camel.CamelContext;
@@ -66,16 +71,39 @@ public class ReleaseRunner {
         };
     }
 
-    /** Runs the pipeline for {@code run}, which may carry stages an earlier attempt completed. */
+    /**
+     * Runs the pipeline for {@code run}, which may carry stages an earlier attempt completed. The pipeline is checked
+     * first: a broken one is refused ({@link PipelineException}, a configuration error) before any stage runs.
+     */
     public ReleaseRun execute(ReleaseRun run) {
+        String pipeline = pipelineFor(run.getKind());
+        PipelinePlan.Plan plan = new PipelinePlan(context, pipeline).check(pipeline);
+        run.setPlan(plan.stages().stream()
+                .map(s -> new PlannedStage(s.name(), s.eventId(), s.produces(), s.routeFile(), s.conditional())).toList());
         Exchange exchange = new DefaultExchange(context);
         exchange.setProperty(ReleaseRun.PROPERTY, run);
-        template.send(pipelineFor(run.getKind()), exchange);
+        RunValues.set(exchange, run);
+        template.send(pipeline, exchange);
         if (exchange.getException() != null) {
             Throwable e = exchange.getException();
             run.setFailure(e.getMessage() != null ? e.getMessage() : e.toString());
         }
+        // Exit 0 means every planned stage ran or was skipped with a reason: a pipeline that stopped early fails.
+        tracker().accountForStages(run);
+        // An onException that handled an error stops the pipeline before its doFinally: run those stages (the summary) now.
+        for (PipelinePlan.Stage stage : plan.stages()) {
+            if (stage.always() && run.stage(stage.name()).isEmpty()) {
+                Exchange again = new DefaultExchange(context);
+                again.setProperty(ReleaseRun.PROPERTY, run);
+                RunValues.set(again, run);
+                template.send("direct:" + stage.name(), again);
+            }
+        }
         run.finish(Instant.now());
         return run;
+    }
+
+    private StageTracker tracker() {
+        return context.getRegistry().lookupByNameAndType("stageTracker", StageTracker.class);
     }
 }

@@ -68,7 +68,7 @@ public class ReleaseCommand implements Callable<Integer> {
                     return 0;
                 }
                 event.addKeyValue("reason", run.getFailure()).setMessage("release " + tag + " failed").log();
-                return !run.isValidated() && run.stage(run.isModuleRelease() ? "validate-module" : "validate").map(s -> s.getStatus().failed()).orElse(false) ? 3 : 1;
+                return !run.isValidated() && run.producer(io.stellarelease.state.Produces.RELEASE).map(s -> s.getStatus().failed()).orElse(false) ? 3 : 1;
             }
             if (run.getSummary() != null) {
                 System.out.println();
@@ -80,7 +80,7 @@ public class ReleaseCommand implements Callable<Integer> {
                 return 0;
             }
             System.err.println("release " + tag + " failed: " + run.getFailure());
-            return !run.isValidated() && run.stage(run.isModuleRelease() ? "validate-module" : "validate").map(s -> s.getStatus().failed()).orElse(false) ? 3 : 1;
+            return !run.isValidated() && run.producer(io.stellarelease.state.Produces.RELEASE).map(s -> s.getStatus().failed()).orElse(false) ? 3 : 1;
         } catch (ConfigException e) {
             System.err.println("configuration error: " + e.getMessage());
             return 2;

@@ -50,7 +50,8 @@ public class DatabaseBackup {
     }
 
     /** The dump commands, one per database, into release-plan.json (without the password); runs none. */
-    public List<ExecJob> plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+    public List<ExecJob> plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run,
+            @ExchangeProperty(ReleaseRun.STAGE) String stageName) {
         List<ExecJob> jobs = build(run);
         List<ObjectNode> entries = new ArrayList<>();
         for (ExecJob job : jobs) {
@@ -71,7 +72,7 @@ public class DatabaseBackup {
             entries.add(e);
         }
         PlanFile.writeEntries(run, STAGE, entries);
-        run.runningStage().ifPresent(stage -> stage.plan(jobs.stream().map(ExecJob::name).toList()));
+        run.stage(stageName).ifPresent(stage -> stage.plan(jobs.stream().map(ExecJob::name).toList()));
         return jobs;
     }
 

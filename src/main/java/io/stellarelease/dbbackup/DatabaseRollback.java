@@ -142,7 +142,8 @@ public class DatabaseRollback {
     }
 
     /** The stage's commands about to run, after checking that the dumps are the ones the backup recorded. */
-    public List<ExecJob> jobs(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+    public List<ExecJob> jobs(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run,
+            @ExchangeProperty(ReleaseRun.STAGE) String stageName) {
         DatabaseBackups.Index backup = backupFor("rollback", release(run.requireRollback()));
         for (String database : config.database().databases()) {
             DatabaseBackups.Dump dump = backup.dump(database).orElseThrow();
@@ -156,7 +157,7 @@ public class DatabaseRollback {
         List<ExecJob> jobs = restoreJobs(run, DatabaseJobs.password(config.database()));
         List<String> steps = new ArrayList<>(jobs.stream().map(ExecJob::name).toList());
         config.database().checks().forEach(c -> steps.add("check-" + c.name()));
-        run.runningStage().ifPresent(stage -> stage.plan(steps));
+        run.stage(stageName).ifPresent(stage -> stage.plan(steps));
         return jobs;
     }
 
@@ -164,14 +165,16 @@ public class DatabaseRollback {
      * True when {@code job} must not run because an earlier step of its stage failed: every later step of
      * restore-database (no restore after a failed stop), and the start commands after a failed deploy.
      */
-    public boolean blocked(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @Body ExecJob job) {
-        boolean failedBefore = run.runningStage().map(s -> !s.failedSteps().isEmpty()).orElse(false);
+    public boolean blocked(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run,
+            @ExchangeProperty(ReleaseRun.STAGE) String stageName, @Body ExecJob job) {
+        boolean failedBefore = run.stage(stageName).map(s -> !s.failedSteps().isEmpty()).orElse(false);
         return failedBefore && (job.stage().equals(STAGE) || job.name().startsWith(START));
     }
 
     /** The step of a job that was not run, and why. */
-    public StepResult notRun(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @Body ExecJob job) {
-        String failed = run.runningStage().map(s -> s.failedSteps().stream().map(StepResult::name).collect(Collectors.joining(", ")))
+    public StepResult notRun(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run,
+            @ExchangeProperty(ReleaseRun.STAGE) String stageName, @Body ExecJob job) {
+        String failed = run.stage(stageName).map(s -> s.failedSteps().stream().map(StepResult::name).collect(Collectors.joining(", ")))
                 .orElse("");
         Instant now = Instant.now();
         return new StepResult(job.stage(), job.name(), Status.SKIPPED, null, now, now, 0, null, List.of(), Map.of(),
@@ -214,8 +217,9 @@ public class DatabaseRollback {
     }
 
     /** Stops the rollback when a check failed, saying which, what was expected and what the database gave. */
-    public void requireChecksPassed(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
-        StageRecord stage = run.runningStage().orElseThrow();
+    public void requireChecksPassed(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run,
+            @ExchangeProperty(ReleaseRun.STAGE) String stageName) {
+        StageRecord stage = run.stage(stageName).orElseThrow();
         List<StepResult> failed = stage.failedSteps().stream().filter(s -> s.name().startsWith("check-")).toList();
         if (!failed.isEmpty()) {
             throw new StageFailedException("data integrity check failed, the rollback stops here (services stay stopped, "

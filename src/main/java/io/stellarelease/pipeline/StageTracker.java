@@ -1,24 +1,30 @@
 package io.stellarelease.pipeline;
 
+import io.stellarelease.state.PlannedStage;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.StageRecord;
 import io.stellarelease.state.Status;
-import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.Route;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Turns the pipeline route's {@code to: direct:<stage>} calls into stage records, so that the YAML
- * pipeline is the one list of stages: a stage is any {@code direct:} endpoint that the route the run
- * entered through sends to. Adding a line there adds a tracked stage, with no Java change.
+ * Turns the pipeline's stage steps ({@code - step: {id: <stage>, ...}}, Camel's step EIP) into stage records.
+ * When a stage's step starts, the exchange gets the property {@value ReleaseRun#STAGE} with the stage's name: the
+ * copies a split, multicast, wire tap or thread pool makes carry it, so every piece of work says which stage it
+ * belongs to, whichever stage started last. A stage route that decides not to do its work sets the property
+ * {@value #SKIP_REASON}; the stage then ends as skipped with that reason.
  */
 public class StageTracker extends EventNotifierSupport {
+    /** Set by a stage route that does not do its work: the reason, shown in the summary. */
+    public static final String SKIP_REASON = "skipReason";
+
     private final ReleaseConsole console;
     private final RunStore runStore;
     private final ReleaseMetrics metrics;
@@ -34,51 +40,62 @@ public class StageTracker extends EventNotifierSupport {
         setIgnoreExchangeCompletedEvent(true);
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreStepEvents(true);
+        setIgnoreExchangeSendingEvents(true);
+        setIgnoreExchangeSentEvents(true);
         setIgnoreExchangeAsyncProcessingStartedEvents(true);
+        setIgnoreStepEvents(false);
     }
 
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.ExchangeSendingEvent || event instanceof CamelEvent.ExchangeSentEvent;
+        return event instanceof CamelEvent.StepEvent;
     }
 
     @Override
     public void notify(CamelEvent event) {
-        CamelEvent.ExchangeEvent exchangeEvent = (CamelEvent.ExchangeEvent) event;
-        Exchange exchange = exchangeEvent.getExchange();
+        CamelEvent.StepEvent step = (CamelEvent.StepEvent) event;
+        Exchange exchange = step.getExchange();
         ReleaseRun run = exchange.getProperty(ReleaseRun.PROPERTY, ReleaseRun.class);
-        if (run == null) {
-            return;
+        String stage = run == null ? null : run.getPlan().stream().filter(p -> step.getStepId().equals(p.stepId()))
+                .map(PlannedStage::name).findFirst().orElse(null);
+        if (stage == null) {
+            return; // not a stage of this run's pipeline: a step inside a stage, or no run at all
         }
-        if (event instanceof CamelEvent.ExchangeSendingEvent sending) {
-            String stage = stageName(sending.getEndpoint());
-            if (stage != null && isFromPipelineRoute(exchange)) {
-                if (run.stage(stage).map(StageRecord::isEarlierAttempt).orElse(false)) {
-                    console.doneEarlier(run, stage, run.stage(stage).get().getStatus().label());
-                    return;
-                }
-                run.startStage(stage, Instant.now());
-                console.stageStarted(run, stage);
-            }
-        } else if (event instanceof CamelEvent.ExchangeSentEvent sent) {
-            String stage = stageName(sent.getEndpoint());
-            if (stage == null) {
+        if (event instanceof CamelEvent.StepStartedEvent) {
+            exchange.setProperty(ReleaseRun.STAGE, stage);
+            exchange.removeProperty(SKIP_REASON);
+            RunValues.set(exchange, run);
+            if (run.stage(stage).map(StageRecord::isEarlierAttempt).orElse(false)) {
+                console.doneEarlier(run, stage, run.stage(stage).get().getStatus().label());
                 return;
             }
+            run.startStage(stage, Instant.now());
+            console.stageStarted(run, stage);
+        } else {
             run.stage(stage).filter(r -> r.getStatus() == Status.RUNNING).ifPresent(record -> finish(run, record, exchange));
+            exchange.removeProperty(SKIP_REASON);
+            exchange.removeProperty(ReleaseRun.STAGE);
         }
     }
 
     private void finish(ReleaseRun run, StageRecord record, Exchange exchange) {
         Instant now = Instant.now();
         Throwable error = exchange.getException();
-        if (error != null) {
-            String reason = error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
-            record.finish(Status.FAILED, reason, now);
-            run.setFailure(record.getName() + ": " + reason);
-        } else if (record.skipReason() != null) {
-            record.finish(Status.SKIPPED, record.skipReason(), now);
+        String skip = exchange.getProperty(SKIP_REASON, String.class);
+        if (error == null && exchange.getExchangeExtension().isErrorHandlerHandledSet()
+                && exchange.getExchangeExtension().isErrorHandlerHandled()) {
+            // An onException with handled: true ended the stage: the pipeline stops here, so the run fails here.
+            Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            String why = caught == null ? "an error" : caught.getMessage() != null ? caught.getMessage() : caught.getClass().getSimpleName();
+            fail(run, record, "handled by an onException (" + why + "), which stops the pipeline at this stage", now);
+        } else if (error instanceof io.stellarelease.rules.ReleaseRuleException rule) {
+            // The tag broke a release rule: the message names the rule and the value; the route file would be noise.
+            record.finish(Status.FAILED, rule.getMessage(), now);
+            run.setFailure(record.getName() + ": " + rule.getMessage());
+        } else if (error != null) {
+            fail(run, record, error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName(), now);
+        } else if (skip != null && !skip.isBlank()) {
+            record.finish(Status.SKIPPED, skip, now);
         } else {
             record.finish(Status.DONE, null, now);
         }
@@ -88,44 +105,47 @@ public class StageTracker extends EventNotifierSupport {
         runStore.save(run);
     }
 
-    /** Called by a stage route that decides not to run: {@code bean: stageTracker?method=skip(...)}. */
-    public void skip(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, String reason) {
-        run.runningStage().ifPresent(record -> record.skip(reason));
+    private static void fail(ReleaseRun run, StageRecord record, String reason, Instant now) {
+        record.finish(Status.FAILED, reason, now);
+        String file = run.planned(record.getName()).map(PlannedStage::routeFile).orElse(null);
+        run.setFailure(record.getName() + (file != null ? " (" + file + ")" : "") + ": " + reason);
     }
 
     /**
-     * True when the pipeline is about to call a stage that an earlier attempt of this run completed:
-     * the routes' interceptor then skips the call, which is how a resumed run starts at its first unfinished stage.
+     * Every planned stage ran or was skipped with a reason; otherwise the run fails, naming the stage the pipeline
+     * stopped at. Called before the summary is written and again when the pipeline returns.
+     */
+    public void accountForStages(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+        List<String> missing = new ArrayList<>();
+        for (PlannedStage planned : run.getPlan()) {
+            if (!planned.conditional() && run.stage(planned.name()).isEmpty()) {
+                missing.add(planned.name());
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        // The stage the pipeline stopped at is the last one that ended (the summary calling this is still running).
+        String stoppedAt = run.getStages().stream().filter(s -> s.getStatus() != Status.RUNNING).reduce((a, b) -> b).map(StageRecord::getName).orElse(null);
+        String file = stoppedAt == null ? null : run.planned(stoppedAt).map(PlannedStage::routeFile).orElse(null);
+        run.setFailure((stoppedAt == null ? "the pipeline stopped before its first stage"
+                : "the pipeline stopped after " + stoppedAt + (file != null ? " (" + file + ")" : ""))
+                + "; never run: " + String.join(", ", missing));
+    }
+
+    /**
+     * True when the pipeline is about to call a stage that an earlier attempt of this run completed: the routes'
+     * interceptor then skips the call, which is how a resumed run starts at its first unfinished stage.
      */
     public boolean doneEarlier(Exchange exchange) {
         ReleaseRun run = exchange.getProperty(ReleaseRun.PROPERTY, ReleaseRun.class);
         String uri = exchange.getProperty(Exchange.INTERCEPTED_ENDPOINT, String.class);
-        if (run == null || uri == null || !isFromPipelineRoute(exchange)) {
+        if (run == null || uri == null || !uri.startsWith("direct:")) {
             return false;
         }
-        String stage = stageName(uri);
-        return stage != null && run.stage(stage).map(StageRecord::isEarlierAttempt).orElse(false);
-    }
-
-    private static boolean isFromPipelineRoute(Exchange exchange) {
-        Route current = exchange.getUnitOfWork() != null ? exchange.getUnitOfWork().getRoute() : null;
-        return current != null && current.getRouteId().equals(exchange.getFromRouteId());
-    }
-
-    private static String stageName(Endpoint endpoint) {
-        return stageName(endpoint.getEndpointUri());
-    }
-
-    /** The stage a {@code direct:} URI names, or null for any other endpoint. */
-    static String stageName(String uri) {
-        if (uri == null || !uri.startsWith("direct:")) {
-            return null;
-        }
-        String name = uri.substring("direct:".length());
-        if (name.startsWith("//")) {
-            name = name.substring(2);
-        }
-        int query = name.indexOf('?');
-        return query < 0 ? name : name.substring(0, query);
+        String stage = uri.substring("direct:".length()).replaceFirst("^//", "").replaceFirst("\\?.*$", "");
+        var record = run.planned(stage).flatMap(p -> run.stage(stage)).filter(StageRecord::isEarlierAttempt);
+        record.ifPresent(r -> console.doneEarlier(run, stage, r.getStatus().label()));
+        return record.isPresent();
     }
 }

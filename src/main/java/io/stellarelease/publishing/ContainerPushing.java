@@ -3,6 +3,7 @@ package io.stellarelease.publishing;
 import io.stellarelease.publish.GtPlannedRequest;
 import io.stellarelease.publish.OciPusher;
 import io.stellarelease.stages.ContainerImages;
+import io.stellarelease.state.Produces;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.StepResult;
 import org.apache.camel.Body;
@@ -38,12 +39,12 @@ public class ContainerPushing {
         if (targets.registryUrl().isEmpty()) {
             return "no registry configured (publish.registry.url)";
         }
-        return run.doneSteps(ContainerImages.STAGE).isEmpty() ? "no image was built" : null;
+        return run.produced(Produces.IMAGES).isEmpty() ? "no image was built" : null;
     }
 
     /** The images to push (build-containers steps); writes their requests into release-plan.json first. */
-    public List<StepResult> plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
-        List<StepResult> images = run.doneSteps(ContainerImages.STAGE);
+    public List<StepResult> plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @ExchangeProperty(ReleaseRun.STAGE) String stage) {
+        List<StepResult> images = run.produced(Produces.IMAGES);
         List<GtPlannedRequest> requests = new ArrayList<>();
         OciPusher pusher = new OciPusher(targets.retry());
         try {
@@ -55,7 +56,7 @@ public class ContainerPushing {
             throw new UncheckedIOException(e);
         }
         PlanFile.write(run, STAGE, targets.registryUrl().orElseThrow(), requests);
-        run.runningStage().ifPresent(s -> s.plan(images.size()));
+        run.stage(stage).ifPresent(s -> s.plan(images.size()));
         circuits.fresh(run);
         return images;
     }

@@ -5,14 +5,12 @@ import io.stellarelease.publish.GiteaClient;
 import io.stellarelease.publish.GiteaPublisher;
 import io.stellarelease.publish.GtPlannedRequest;
 import io.stellarelease.rules.ChangelogRule;
-import io.stellarelease.sbom.SbomWriter;
 import io.stellarelease.sign.ChecksumSigning;
 import io.stellarelease.rules.SuiteVersion;
 import io.stellarelease.stages.Checksums;
-import io.stellarelease.stages.ExecPlanner;
-import io.stellarelease.stages.HelmChart;
 import io.stellarelease.stages.ReleaseManifest;
 import io.stellarelease.stages.ReleaseSummary;
+import io.stellarelease.state.Produces;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.StepResult;
 import org.apache.camel.ExchangeProperty;
@@ -100,16 +98,17 @@ public class GiteaRelease {
 
     /**
      * The files attached to the release, those that exist: manifest, checksums and their signature, CLI archives,
-     * chart, SBOMs.
+     * chart, SBOMs, registered artifacts.
      */
     public static List<Path> assets(ReleaseRun run) {
         List<String> names = new ArrayList<>();
         names.add(ReleaseManifest.fileName(run));
         names.add(Checksums.fileName(run.requireSuite().version()));
-        run.doneSteps(ExecPlanner.BUILD_CLI).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
-        run.doneSteps(HelmChart.STAGE).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
+        run.produced(Produces.CLI).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
+        run.produced(Produces.CHART).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
+        run.produced(Produces.ARTIFACTS).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
         names.add(ChecksumSigning.signatureName(run.requireSuite().version()));
-        run.doneSteps(SbomWriter.STAGE).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
+        run.produced(Produces.SBOMS).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
         return names.stream().map(run.releaseDir()::resolve).filter(Files::isRegularFile).toList();
     }
 }

@@ -6,6 +6,7 @@ import io.stellarelease.publish.GtPlannedRequest;
 import io.stellarelease.publish.HelmOciArtifact;
 import io.stellarelease.publish.OciPusher;
 import io.stellarelease.stages.HelmChart;
+import io.stellarelease.state.Produces;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.StepResult;
 import org.apache.camel.Body;
@@ -46,7 +47,7 @@ public class HelmPublishing {
     }
 
     /** The targets ({@value #GITEA}, {@value #OCI}); writes their requests into release-plan.json first. */
-    public List<String> plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+    public List<String> plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @ExchangeProperty(ReleaseRun.STAGE) String stage) {
         StepResult chart = chart(run);
         List<String> list = new ArrayList<>();
         List<PlanFile.Planned> requests = new ArrayList<>();
@@ -66,7 +67,7 @@ public class HelmPublishing {
             }
         });
         PlanFile.write(run, STAGE, requests);
-        run.runningStage().ifPresent(s -> s.plan(list.size()));
+        run.stage(stage).ifPresent(s -> s.plan(list.size()));
         circuits.fresh(run);
         return list;
     }
@@ -104,7 +105,7 @@ public class HelmPublishing {
     }
 
     private static StepResult chart(ReleaseRun run) {
-        return run.doneSteps(HelmChart.STAGE).stream().filter(s -> !s.artifacts().isEmpty()).findFirst().orElse(null);
+        return run.produced(Produces.CHART).stream().filter(s -> !s.artifacts().isEmpty()).findFirst().orElse(null);
     }
 
     private static Path tgz(ReleaseRun run, StepResult chart) {

@@ -5,6 +5,7 @@ import io.stellarelease.publish.GtPlannedRequest;
 import io.stellarelease.publish.NuGetFeed;
 import io.stellarelease.stages.ExecPlanner;
 import io.stellarelease.state.Artifact;
+import io.stellarelease.state.Produces;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.StepResult;
 import org.apache.camel.Body;
@@ -52,7 +53,7 @@ public class NuGetPublishing {
     }
 
     /** The packages to push; writes their requests into release-plan.json first. */
-    public List<Package> plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+    public List<Package> plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @ExchangeProperty(ReleaseRun.STAGE) String stage) {
         List<Package> packages = packages(run);
         URI url = targets.nugetPushUrl().orElseThrow();
         List<GtPlannedRequest> requests = new ArrayList<>();
@@ -64,7 +65,7 @@ public class NuGetPublishing {
             throw new UncheckedIOException(e);
         }
         PlanFile.write(run, STAGE, url.getScheme() + "://" + url.getRawAuthority(), requests);
-        run.runningStage().ifPresent(s -> s.plan(packages.size()));
+        run.stage(stage).ifPresent(s -> s.plan(packages.size()));
         circuits.fresh(run);
         return packages;
     }
@@ -85,7 +86,7 @@ public class NuGetPublishing {
 
     private static List<Package> packages(ReleaseRun run) {
         List<Package> packages = new ArrayList<>();
-        for (StepResult build : run.doneSteps(ExecPlanner.BUILD_MODULES)) {
+        for (StepResult build : run.produced(Produces.MODULES)) {
             for (Artifact a : build.artifacts()) {
                 if (a.path().endsWith(".nupkg")) {
                     packages.add(new Package(build.name(), a.path()));

@@ -40,7 +40,19 @@ public final class PlanFile {
     }
 
     /** Replaces the entries of {@code stage} with {@code requests}. */
-    public static synchronized void write(ReleaseRun run, String stage, List<Planned> requests) {
+    public static void write(ReleaseRun run, String stage, List<Planned> requests) {
+        writeEntries(run, stage, null, requests);
+    }
+
+    /**
+     * Replaces the entry of one named step of {@code stage} (a YAML stage's stella-http call: a stage may make several)
+     * with {@code request}.
+     */
+    public static void writeStep(ReleaseRun run, String stage, String step, Planned request) {
+        writeEntries(run, stage, step, List.of(request));
+    }
+
+    private static synchronized void writeEntries(ReleaseRun run, String stage, String step, List<Planned> requests) {
         Path file = run.releaseDir().resolve(FILE);
         try {
             ObjectNode plan = JSON.createObjectNode();
@@ -50,7 +62,9 @@ public final class PlanFile {
             if (Files.isRegularFile(file)) {
                 JsonNode old = JSON.readTree(file.toFile());
                 for (JsonNode r : old.path("requests")) {
-                    if (!r.path("stage").asText().equals(stage)) {
+                    boolean same = r.path("stage").asText().equals(stage)
+                            && (step == null || r.path("step").asText().equals(step));
+                    if (!same) {
                         all.add(r);
                     }
                 }
@@ -60,6 +74,9 @@ public final class PlanFile {
                 String base = planned.baseUrl().replaceAll("/+$", "");
                 ObjectNode entry = all.addObject();
                 entry.put("stage", stage);
+                if (step != null) {
+                    entry.put("step", step);
+                }
                 entry.put("method", r.method());
                 entry.put("url", base + r.path());
                 if (r.body() != null && r.body().startsWith("{")) {

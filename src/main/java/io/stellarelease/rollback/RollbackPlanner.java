@@ -175,9 +175,9 @@ public class RollbackPlanner {
     }
 
     /** The rollback stage's commands, planned as its steps. */
-    public List<ExecJob> jobs(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+    public List<ExecJob> jobs(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @ExchangeProperty(ReleaseRun.STAGE) String stage) {
         List<ExecJob> jobs = build(run);
-        run.runningStage().ifPresent(stage -> stage.plan(jobs.stream().map(ExecJob::name).toList()));
+        run.stage(stage).ifPresent(s -> s.plan(jobs.stream().map(ExecJob::name).toList()));
         return jobs;
     }
 

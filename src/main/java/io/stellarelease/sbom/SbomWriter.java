@@ -3,10 +3,8 @@ package io.stellarelease.sbom;
 import com.github.packageurl.MalformedPackageURLException;
 import com.github.packageurl.PackageURL;
 import io.stellarelease.config.ReleaseConfig;
-import io.stellarelease.stages.ContainerImages;
-import io.stellarelease.stages.ExecPlanner;
-import io.stellarelease.stages.HelmChart;
 import io.stellarelease.state.Artifact;
+import io.stellarelease.state.Produces;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;
 import io.stellarelease.state.StepResult;
@@ -82,7 +80,7 @@ public class SbomWriter {
         Files2.recreateDirectory(run.releaseDir().resolve(DIR));
         List<StepResult> steps = new ArrayList<>();
         List<String> order = config.modules().items().stream().map(ReleaseConfig.Module::name).toList();
-        List<StepResult> builds = run.doneSteps(ExecPlanner.BUILD_MODULES).stream()
+        List<StepResult> builds = run.produced(Produces.MODULES).stream()
                 .sorted(java.util.Comparator.comparingInt(s -> order.indexOf(s.name()))).toList();
         for (StepResult build : builds) {
             steps.add(step(run, build.name(), moduleFile(build.name(), build.details().get("version")), () -> moduleBom(run, build)));
@@ -183,7 +181,7 @@ public class SbomWriter {
             }
         }
         libraries.values().forEach(bom::addComponent);
-        for (StepResult cli : run.doneSteps(ExecPlanner.BUILD_CLI)) {
+        for (StepResult cli : run.produced(Produces.CLI)) {
             for (Artifact a : cli.artifacts()) {
                 Component c = fileComponent(run, Component.Type.APPLICATION, "cli:" + cli.name(), "stella", suite.version(), a);
                 c.addProperty(new Property("stella-release:runtime", cli.name()));
@@ -191,7 +189,7 @@ public class SbomWriter {
                 rootDeps.addDependency(new Dependency(c.getBomRef()));
             }
         }
-        for (StepResult chart : run.doneSteps(HelmChart.STAGE)) {
+        for (StepResult chart : run.produced(Produces.CHART)) {
             for (Artifact a : chart.artifacts()) {
                 Component c = fileComponent(run, Component.Type.APPLICATION, "helm:" + chart.name(), chart.name(),
                         chart.details().getOrDefault("version", suite.version()), a);
@@ -279,7 +277,7 @@ public class SbomWriter {
 
     /** The module's image: repository, tags, manifest digest, the tarball's hashes, and each layer as a file. */
     private static Optional<Component> imageComponent(ReleaseRun run, String module) throws IOException {
-        Optional<StepResult> built = run.doneSteps(ContainerImages.STAGE).stream().filter(s -> s.name().equals(module)).findFirst();
+        Optional<StepResult> built = run.produced(Produces.IMAGES).stream().filter(s -> s.name().equals(module)).findFirst();
         if (built.isEmpty() || built.get().artifacts().isEmpty()) {
             return Optional.empty();
         }

@@ -4,6 +4,7 @@ import io.stellarelease.artifacts.OciImageBuilder;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.rules.SuiteVersion;
 import io.stellarelease.state.Artifact;
+import io.stellarelease.state.Produces;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;
 import io.stellarelease.state.StepResult;
@@ -35,18 +36,18 @@ public class ContainerImages {
     }
 
     /** The successful module builds whose module has an image. */
-    public List<StepResult> plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
-        List<StepResult> builds = run.doneSteps(ExecPlanner.BUILD_MODULES).stream()
+    public List<StepResult> plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @ExchangeProperty(ReleaseRun.STAGE) String stage) {
+        List<StepResult> builds = run.produced(Produces.MODULES).stream()
                 .filter(b -> config.module(b.name()).map(ReleaseConfig.Module::image).orElse(false))
                 .toList();
-        run.runningStage().ifPresent(stage -> stage.plan(builds.stream().map(StepResult::name).toList()));
+        run.stage(stage).ifPresent(s -> s.plan(builds.stream().map(StepResult::name).toList()));
         return builds;
     }
 
-    public StepResult build(@Body StepResult moduleBuild, @ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+    public StepResult build(@Body StepResult moduleBuild, @ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @ExchangeProperty(ReleaseRun.STAGE) String stage) {
         Instant started = Instant.now();
         String module = moduleBuild.name();
-        run.runningStage().ifPresent(stage -> stage.stepStarted(module, started));
+        run.stage(stage).ifPresent(s -> s.stepStarted(module, started));
         String lower = module.toLowerCase(java.util.Locale.ROOT);
         String repository = config.containers().repository().replace("{module}", lower);
         List<String> tags = tags(run);

@@ -19,10 +19,6 @@ import java.util.Map;
  * as environment variables; the argument lists are the configured ones, untouched.
  */
 public class ExecPlanner {
-    public static final String TEST_GATE = "test-gate";
-    public static final String BUILD_MODULES = "build-modules";
-    public static final String BUILD_CLI = "build-cli";
-
     private final ReleaseConfig config;
     private final ModuleVersions moduleVersions;
 
@@ -31,19 +27,19 @@ public class ExecPlanner {
         this.moduleVersions = moduleVersions;
     }
 
-    public List<ExecJob> testSuites(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+    public List<ExecJob> testSuites(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @ExchangeProperty(ReleaseRun.STAGE) String stage) {
         List<ExecJob> jobs = new ArrayList<>();
         for (ReleaseConfig.TestSuite suite : config.testGate().suites()) {
             Map<String, String> env = releaseEnv(run);
             env.put("TEST_SUITE", suite.name());
             Duration timeout = suite.timeout() != null ? suite.timeout() : config.testGate().timeout();
-            jobs.add(job(run, TEST_GATE, suite.name(), suite.command(), timeout, env));
+            jobs.add(job(run, stage, suite.name(), suite.command(), timeout, env));
         }
-        return planned(run, jobs);
+        return planned(run, stage, jobs);
     }
 
     /** Every configured module for a suite; for a module release only that module, at the tag's version. */
-    public List<ExecJob> moduleBuilds(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+    public List<ExecJob> moduleBuilds(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @ExchangeProperty(ReleaseRun.STAGE) String stage) {
         Path workspace = run.getRequest().workspace();
         List<ExecJob> jobs = new ArrayList<>();
         for (ReleaseConfig.Module module : config.modules().items()) {
@@ -58,19 +54,28 @@ public class ExecPlanner {
                     : moduleVersions.versionOf(run.releaseTag(), workspace, module, run.version()));
             List<String> command = module.command() != null ? module.command() : config.modules().command();
             Duration timeout = module.timeout() != null ? module.timeout() : config.modules().timeout();
-            jobs.add(job(run, BUILD_MODULES, module.name(), command, timeout, env));
+            jobs.add(job(run, stage, module.name(), command, timeout, env));
         }
-        return planned(run, jobs);
+        return planned(run, stage, jobs);
     }
 
-    public List<ExecJob> cliBuilds(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
+    public List<ExecJob> cliBuilds(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @ExchangeProperty(ReleaseRun.STAGE) String stage) {
         List<ExecJob> jobs = new ArrayList<>();
         for (String rid : config.cli().runtimes()) {
             Map<String, String> env = releaseEnv(run);
             env.put("RID", rid);
-            jobs.add(job(run, BUILD_CLI, rid, config.cli().command(), config.cli().timeout(), env));
+            jobs.add(job(run, stage, rid, config.cli().command(), config.cli().timeout(), env));
         }
-        return planned(run, jobs);
+        return planned(run, stage, jobs);
+    }
+
+    /** A command of a YAML stage (the stella-exec kamelet): the same variables, log, output directory and timeout. */
+    public ExecJob userJob(ReleaseRun run, String stage, String name, List<String> command, Duration timeout) {
+        Map<String, String> env = releaseEnv(run);
+        env.put("RELEASE_DIR", run.releaseDir().toString());
+        ExecJob job = job(run, stage, name, command, timeout, env);
+        run.stage(stage).ifPresent(s -> s.stepStarted(name, java.time.Instant.now()));
+        return job;
     }
 
     /**
@@ -99,8 +104,12 @@ public class ExecPlanner {
         return env;
     }
 
+    /** Its log and output directory are named after the stage it runs in (logs/<stage>/<name>.log). */
     private static ExecJob job(ReleaseRun run, String stage, String name, List<String> command, Duration timeout,
                                Map<String, String> env) {
+        if (stage == null) {
+            throw new IllegalStateException(name + ": builds run inside a stage (a pipeline step with an id)");
+        }
         Path releaseDir = run.releaseDir();
         Path outputDir = Files2.recreateDirectory(releaseDir.resolve("work").resolve(stage).resolve(name));
         env.put("OUTPUT_DIR", outputDir.toString());
@@ -109,8 +118,8 @@ public class ExecPlanner {
                 log, outputDir);
     }
 
-    private static List<ExecJob> planned(ReleaseRun run, List<ExecJob> jobs) {
-        run.runningStage().ifPresent(stage -> stage.plan(jobs.stream().map(ExecJob::name).toList()));
+    private static List<ExecJob> planned(ReleaseRun run, String stage, List<ExecJob> jobs) {
+        run.stage(stage).ifPresent(s -> s.plan(jobs.stream().map(ExecJob::name).toList()));
         return jobs;
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.rules.SuiteVersion;
 import io.stellarelease.state.Artifact;
+import io.stellarelease.state.Produces;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.StageRecord;
 import io.stellarelease.state.StepResult;
@@ -30,10 +31,7 @@ import java.util.Optional;
 public class ReleaseManifest {
     public static final String SCHEMA = "stella-release/v1";
     // The publishing stages whose answers the manifest records (named here: stages must not depend on publishing).
-    private static final String PUSH_CONTAINERS = "push-containers";
-    private static final String PUBLISH_HELM = "publish-helm";
     // The SBOMs (io.stellarelease.sbom.SbomWriter): one step per module, and "suite".
-    private static final String SBOM = "sboms";
     private static final String SBOM_SUITE_STEP = "suite";
 
     private final ReleaseConfig config;
@@ -87,19 +85,19 @@ public class ReleaseManifest {
         s.put("support", support(suite.channel(), releasedAt.atZone(ZoneOffset.UTC).toLocalDate()));
         m.put("suite", s);
         m.put("modules", modules(run));
-        m.put("cli", inOrder(run.doneSteps(ExecPlanner.BUILD_CLI), config.cli().runtimes()).stream().map(step -> {
+        m.put("cli", inOrder(run.produced(Produces.CLI), config.cli().runtimes()).stream().map(step -> {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("runtime", step.name());
             putArtifact(c, step.artifacts());
             return c;
         }).toList());
-        m.put("helm", run.doneSteps(HelmChart.STAGE).stream().findFirst().map(step -> {
+        m.put("helm", run.produced(Produces.CHART).stream().findFirst().map(step -> {
             Map<String, Object> h = new LinkedHashMap<>();
             h.put("chart", step.name());
             h.put("version", step.details().get("version"));
             h.put("appVersion", step.details().get("appVersion"));
             putArtifact(h, step.artifacts());
-            stepOf(run, PUBLISH_HELM, "oci").ifPresent(oci -> {
+            stepOf(run, Produces.PUBLISHED_CHART, "oci").ifPresent(oci -> {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("repository", oci.details().get("repository"));
                 o.put("registry", oci.details().get("registry"));
@@ -110,12 +108,13 @@ public class ReleaseManifest {
         }).orElse(null));
         m.put("tests", tests(run));
         sboms(run).ifPresent(sbom -> m.put("sbom", sbom));
+        m.put("artifacts", artifacts(run));
         return m;
     }
 
     /** {@code sbom:} the format, the suite's SBOM and each module's, as files with sha256 and size; absent without the stage. */
     private static Optional<Map<String, Object>> sboms(ReleaseRun run) {
-        List<StepResult> steps = run.doneSteps(SBOM);
+        List<StepResult> steps = run.produced(Produces.SBOMS);
         if (steps.isEmpty()) {
             return Optional.empty();
         }
@@ -152,6 +151,7 @@ public class ReleaseManifest {
         m.put("modules", modules(run));
         m.put("tests", tests(run));
         sboms(run).ifPresent(sbom -> m.put("sbom", sbom));
+        m.put("artifacts", artifacts(run));
         return m;
     }
 
@@ -171,7 +171,7 @@ public class ReleaseManifest {
     private List<Map<String, Object>> modules(ReleaseRun run) {
         List<Map<String, Object>> modules = new ArrayList<>();
         List<String> order = config.modules().items().stream().map(ReleaseConfig.Module::name).toList();
-        for (StepResult build : inOrder(run.doneSteps(ExecPlanner.BUILD_MODULES), order)) {
+        for (StepResult build : inOrder(run.produced(Produces.MODULES), order)) {
             Map<String, Object> mod = new LinkedHashMap<>();
             mod.put("name", build.name());
             mod.put("version", build.details().get("version"));
@@ -183,7 +183,7 @@ public class ReleaseManifest {
             }
             imageOf(run, build.name()).ifPresent(image -> {
                 // Pushed: where to, and the digest the registry answered. Otherwise the repository it was built for.
-                Optional<StepResult> pushed = stepOf(run, PUSH_CONTAINERS, build.name());
+                Optional<StepResult> pushed = stepOf(run, Produces.PUSHED_IMAGES, build.name());
                 StepResult source = pushed.orElse(image);
                 Map<String, Object> i = new LinkedHashMap<>();
                 i.put("repository", source.details().get("repository"));
@@ -207,16 +207,32 @@ public class ReleaseManifest {
     }
 
     private static Optional<StepResult> imageOf(ReleaseRun run, String module) {
-        return stepOf(run, ContainerImages.STAGE, module);
+        return stepOf(run, Produces.IMAGES, module);
     }
 
-    private static Optional<StepResult> stepOf(ReleaseRun run, String stage, String name) {
-        return run.doneSteps(stage).stream().filter(s -> s.name().equals(name)).findFirst();
+    private static Optional<StepResult> stepOf(ReleaseRun run, String kind, String name) {
+        return run.produced(kind).stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** Files YAML stages registered (the stella-artifact kamelet), by stage. */
+    private static List<Map<String, Object>> artifacts(ReleaseRun run) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (StepResult step : run.produced(Produces.ARTIFACTS)) {
+            for (var a : step.artifacts()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("path", a.path());
+                entry.put("sha256", a.sha256());
+                entry.put("size", a.size());
+                entry.put("stage", step.stage());
+                list.add(entry);
+            }
+        }
+        return list;
     }
 
     private static Map<String, Object> tests(ReleaseRun run) {
         Map<String, Object> t = new LinkedHashMap<>();
-        Optional<StageRecord> gate = run.stage(ExecPlanner.TEST_GATE);
+        Optional<StageRecord> gate = run.producer(Produces.TEST_RESULTS);
         t.put("status", gate.map(g -> g.getStatus().label()).orElse("not-run"));
         t.put("suites", gate.map(g -> g.getSteps().stream().map(step -> {
             Map<String, Object> suite = new LinkedHashMap<>();

@@ -41,8 +41,9 @@ public class StepResults implements AggregationStrategy {
     }
 
     /** Marks the job's step as running in its stage, so readers of the run state see it before it ends. */
-    public void started(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @Body ExecJob job) {
-        run.runningStage().ifPresent(stage -> stage.stepStarted(job.name(), Instant.now()));
+    public void started(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @ExchangeProperty(ReleaseRun.STAGE) String stage,
+                        @Body ExecJob job) {
+        run.stage(stage).ifPresent(s -> s.stepStarted(job.name(), Instant.now()));
     }
 
     /** The step result of one exec call: done when it exited 0, failed or timed out otherwise. */
@@ -67,13 +68,14 @@ public class StepResults implements AggregationStrategy {
         StepResult step = newExchange.getMessage().getBody() instanceof StepResult r ? r : failedStep(newExchange);
         // A step's exception is its own failure: the other steps go on, the stage fails when all are in.
         newExchange.setException(null);
-        record(run, step);
+        record(run, newExchange.getProperty(ReleaseRun.STAGE, String.class), step);
         return newExchange;
     }
 
-    /** Adds a finished step to the running stage; single-step stages call this from their route. */
-    public void record(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @Body StepResult step) {
-        run.runningStage().ifPresent(stage -> {
+    /** Adds a finished step to the exchange's stage; single-step stages call this from their route. */
+    public void record(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @ExchangeProperty(ReleaseRun.STAGE) String name,
+                       @Body StepResult step) {
+        run.stage(name).ifPresent(stage -> {
             int done = stage.addStep(step);
             console.stepFinished(run, stage.getName(), done, Math.max(done, stage.getPlannedSteps()), step.name(),
                     step.status().label(), Duration.ofMillis(step.durationMs()));
@@ -92,8 +94,8 @@ public class StepResults implements AggregationStrategy {
     }
 
     /** Fails the running stage when any of its steps failed, naming each with its reason and log tail. */
-    public void requireAllDone(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
-        StageRecord stage = run.runningStage().orElseThrow();
+    public void requireAllDone(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @ExchangeProperty(ReleaseRun.STAGE) String name) {
+        StageRecord stage = run.stage(name).orElseThrow(() -> new IllegalStateException("requireAllDone runs inside a stage"));
         List<StepResult> failed = stage.failedSteps();
         if (failed.isEmpty()) {
             return;

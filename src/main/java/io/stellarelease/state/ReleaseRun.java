@@ -22,6 +22,8 @@ import java.util.Optional;
  */
 public final class ReleaseRun {
     public static final String PROPERTY = "stellaRun";
+    /** The exchange property naming the stage an exchange works for, set when the stage's step starts. */
+    public static final String STAGE = "stage";
 
     private final String id;
     private final ReleaseRequest request;
@@ -38,6 +40,7 @@ public final class ReleaseRun {
     private volatile String summary;
     private final List<String> warnings = new ArrayList<>();
     private final Map<String, StageRecord> stages = new LinkedHashMap<>();
+    private volatile List<PlannedStage> plan = List.of();
 
     public ReleaseRun(String id, ReleaseRequest request, Instant startedAt) {
         this.id = id;
@@ -263,15 +266,29 @@ public final class ReleaseRun {
         return List.copyOf(stages.values());
     }
 
-    /** The stage that started last and has not finished: the one a stage route is running in. */
-    public synchronized Optional<StageRecord> runningStage() {
-        StageRecord last = null;
-        for (StageRecord s : stages.values()) {
-            if (s.getStatus() == Status.RUNNING) {
-                last = s;
-            }
-        }
-        return Optional.ofNullable(last);
+    /** The stages the pipeline lists, checked before the run started. */
+    public void setPlan(List<PlannedStage> plan) {
+        this.plan = List.copyOf(plan);
+    }
+
+    @JsonIgnore
+    public List<PlannedStage> getPlan() {
+        return plan;
+    }
+
+    public Optional<PlannedStage> planned(String stage) {
+        return plan.stream().filter(p -> p.name().equals(stage)).findFirst();
+    }
+
+    /** The successful steps of every stage of this run that produces {@code kind} (e.g. {@code modules}). */
+    public List<StepResult> produced(String kind) {
+        return plan.stream().filter(p -> p.produces().contains(kind)).flatMap(p -> doneSteps(p.name()).stream()).toList();
+    }
+
+    /** The stage of this run that produces {@code kind}, if it ran. */
+    public Optional<StageRecord> producer(String kind) {
+        return plan.stream().filter(p -> p.produces().contains(kind)).map(p -> stage(p.name()))
+                .flatMap(Optional::stream).findFirst();
     }
 
     /** Steps of a stage that succeeded, or none when the stage did not run. */

@@ -118,7 +118,7 @@ class AirgapBundleTest extends PipelineTestSupport {
         // Reproducible: the stage run again over the same release writes the same bytes.
         byte[] first = Files.readAllBytes(bundle);
         AirgapStage stage = context.getRegistry().lookupByNameAndType("airgapBundle", AirgapStage.class);
-        StepResult again = stage.bundle(run);
+        StepResult again = stage.bundle(run, "airgap-bundle");
         assertThat(again.status()).isEqualTo(Status.DONE);
         assertThat(Files.readAllBytes(bundle)).isEqualTo(first);
 
