@@ -1,6 +1,7 @@
 package io.stellarelease.app;
 
 import io.stellarelease.config.ReleaseConfig;
+import io.stellarelease.pipeline.RunStore;
 import io.stellarelease.state.ReleaseRequest;
 import io.stellarelease.state.ReleaseRun;
 import org.apache.camel.CamelContext;
@@ -24,6 +25,7 @@ public class ReleaseRunner {
     private final CamelContext context;
     private final ReleaseConfig config;
     private final ProducerTemplate template;
+    private final RunStore runStore = new RunStore();
 
     public ReleaseRunner(CamelContext context, ReleaseConfig config) {
         this.context = context;
@@ -76,6 +78,8 @@ public class ReleaseRunner {
             run.setFailure(e.getMessage() != null ? e.getMessage() : e.toString());
         }
         run.finish(Instant.now());
+        // The stages saved the state as they ended; this last save records the outcome and finishedAt.
+        runStore.save(run);
         return run;
     }
 }

@@ -20,10 +20,7 @@ import java.util.concurrent.Callable;
 /** {@code verify <dir or manifest> [--remote]}: a release checked on disk and, with --remote, where it was published. */
 @Command(name = "verify",
         mixinStandardHelpOptions = true,
-        description = {"Checks a release: every file in SHA256SUMS and every artifact of the manifest matches its sha256",
-                "(and size); with --remote also that each image tag resolves to the manifest's digest, the Gitea release",
-                "lists every asset once at its size, and the packages exist. Sends GET requests only.",
-                "With a public key (--public-key, or signing.publicKey in the configuration) SHA256SUMS's OpenPGP signature must verify."},
+        description = "Checks a release: every file in SHA256SUMS and every artifact of the manifest matches its sha256 (and size); with --remote also that each image tag resolves to the manifest's digest, the Gitea release lists every asset once at its size, and the packages exist. Sends GET requests only. With a public key (--public-key, or signing.publicKey in the configuration) SHA256SUMS's OpenPGP signature must verify.",
         footer = {"", "Exit codes: 0 verified; 1 a check failed; 2 bad usage, configuration, a missing credential, or no release at the path."})
 public class VerifyCommand implements Callable<Integer> {
 
