@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code rollback}: a module's or the suite's images, the Helm release, or the suite with its databases, back. */
 @Command(name = "rollback",
+        header = "Rolls images, the Helm release or the databases back to an earlier release.",
         description = "Rolls a module's image (--module), every image of the suite (--suite), the Helm release (--helm) or the suite with its databases (--database) back, with the commands of rollback and database in the release configuration. Without --version: the release before the current one in the release history. --dry-run prints the exact commands (and checks) and runs none.",
         footer = {"", "Exit codes: 0 rolled back; 1 a command failed; 2 bad usage or configuration; 3 refused by a rule."})
 public class RollbackCommand implements Callable<Integer> {
