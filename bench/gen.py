@@ -118,7 +118,7 @@ def makefile(dest, n, command):
 
 def gitea_body(tag, delivery):
     """The real Gitea `create` sample with another tag, compact as Gitea sends it."""
-    with open(os.path.join(REPO, "..", "shared", "reference", "gitea", "webhooks", "gitea-create-tag.json")) as f:
+    with open(os.path.join(REPO, "src", "test", "resources", "gitea", "webhooks", "gitea-create-tag.json")) as f:
         sample = json.load(f)
     sample["ref"] = tag
     sample["repository"]["clone_url"] = "https://git.example.org/stella-ops.org/stellaops.git"

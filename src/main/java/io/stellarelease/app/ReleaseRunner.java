@@ -6,6 +6,7 @@ import io.stellarelease.pipeline.PipelinePlan;
 import io.stellarelease.pipeline.RunValues;
 import io.stellarelease.pipeline.StageTracker;
 import io.stellarelease.state.PlannedStage;
+import io.stellarelease.pipeline.RunStore;
 import io.stellarelease.state.ReleaseRequest;
 import io.stellarelease.state.ReleaseRun;
 import org.apache.camel.CamelContext;
@@ -29,6 +30,7 @@ public class ReleaseRunner {
     private final CamelContext context;
     private final ReleaseConfig config;
     private final ProducerTemplate template;
+    private final RunStore runStore = new RunStore();
 
     public ReleaseRunner(CamelContext context, ReleaseConfig config) {
         this.context = context;
@@ -100,6 +102,8 @@ public class ReleaseRunner {
             }
         }
         run.finish(Instant.now());
+        // The stages saved the state as they ended; this last save records the outcome and finishedAt.
+        runStore.save(run);
         return run;
     }
 

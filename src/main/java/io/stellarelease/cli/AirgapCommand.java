@@ -34,9 +34,7 @@ public class AirgapCommand implements Callable<Integer> {
 
     @Command(name = "import",
             mixinStandardHelpOptions = true,
-            description = {"Checks a bundle (every file against its index and the release's checksums, the images and the chart",
-                    "against the bundled manifest, by digest), then pushes every image with all its tags and the chart by digest",
-                    "to the registry, and reads every tag back. Talks to that registry only."},
+            description = "Checks a bundle (every file against its index and the release's checksums, the images and the chart against the bundled manifest, by digest), then pushes every image with all its tags and the chart by digest to the registry, and reads every tag back. Talks to that registry only.",
             footer = {"", "Exit codes: 0 imported and read back; 1 the bundle was refused or the import failed; 2 bad usage."})
     public static class Import implements Callable<Integer> {
 
@@ -44,7 +42,7 @@ public class AirgapCommand implements Callable<Integer> {
         Path bundle;
 
         @Option(names = "--registry", required = true, paramLabel = "URL",
-                description = "The registry's base URL, e.g. https://registry.internal or http://127.0.0.1:5000.")
+                description = "The registry's base URL, e.g.%nhttps://registry.internal or http://127.0.0.1:5000")
         String registry;
 
         @Option(names = "--plain-http", description = "Allow an http:// registry URL (refused otherwise).")

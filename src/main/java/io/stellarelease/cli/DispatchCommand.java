@@ -34,8 +34,12 @@ public class DispatchCommand {
     ConfigFiles files;
 
 
-    @Command(name = "suite", mixinStandardHelpOptions = true, description = "Dispatch a suite release.")
+    @Command(name = "suite", description = "Dispatch a suite release.")
     static class Suite implements java.util.concurrent.Callable<Integer> {
+        // Not mixinStandardHelpOptions: its -V/--version would clash with --version (picocli then drops --help too).
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
         @ParentCommand
         DispatchCommand parent;
 
@@ -60,8 +64,12 @@ public class DispatchCommand {
         }
     }
 
-    @Command(name = "module", mixinStandardHelpOptions = true, description = "Dispatch a module release.")
+    @Command(name = "module", description = "Dispatch a module release.")
     static class Module implements java.util.concurrent.Callable<Integer> {
+        // Not mixinStandardHelpOptions: its -V/--version would clash with --version (picocli then drops --help too).
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
         @ParentCommand
         DispatchCommand parent;
 

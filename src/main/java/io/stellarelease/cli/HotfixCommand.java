@@ -19,10 +19,9 @@ import java.util.concurrent.Callable;
 
 /** {@code hotfix start|finish <YYYY.MM.N>}: the hotfix branch from the suite's release tag, then its tag and cherry-picks. */
 @Command(name = "hotfix",
+        header = "Starts and finishes hotfix branches of a released suite.",
         mixinStandardHelpOptions = true,
-        description = {"Hotfix branches (RELEASE_PROCESS.md, Hotfix Process): start creates hotfix/YYYY.MM.N from the release",
-                "tag of the released suite YYYY.MM; finish tags suite-YYYY.MM.N on the branch and lists (or cherry-picks) the",
-                "commits to carry to the main branch. git runs in the workspace's repository; nothing is pushed."},
+        description = "Hotfix branches (RELEASE_PROCESS.md, Hotfix Process):%nstart creates hotfix/YYYY.MM.N from the release tag of the suite it fixes;%nfinish tags suite-YYYY.MM.N on the branch and lists (or cherry-picks) the commits to carry to the main branch. git runs in the workspace's repository; nothing is pushed.",
         subcommands = {HotfixCommand.Start.class, HotfixCommand.Finish.class},
         footer = {"", "Exit codes: 0 done; 1 a git step failed; 2 bad usage or configuration; 3 refused by a rule."})
 public class HotfixCommand implements Callable<Integer> {
@@ -80,9 +79,8 @@ public class HotfixCommand implements Callable<Integer> {
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,
-            description = {"Creates the branch hotfix/<version> (hotfix.branch) from the release tag of the suite it fixes.",
-                    "Refused when that suite is not in the release history or its tag is not in the repository, or when",
-                    "the branch or the hotfix's tag already exists."})
+            header = "Creates the hotfix branch from the release tag of the suite it fixes.",
+            description = "Creates the branch hotfix/<version> (hotfix.branch) from the release tag of the suite it fixes. Refused when that suite is not in the release history or its tag is not in the repository, or when the branch or the hotfix's tag already exists.")
     static class Start implements Callable<Integer> {
         @Mixin
         Common common;
@@ -106,9 +104,8 @@ public class HotfixCommand implements Callable<Integer> {
     }
 
     @Command(name = "finish", mixinStandardHelpOptions = true,
-            description = {"Checks the hotfix branch (it exists, the working tree is clean, its changelog names the version),",
-                    "tags its tip suite-<version>, and lists the commits to cherry-pick to the main branch (hotfix.mainBranch)",
-                    "or, with hotfix.cherryPick: apply (or --cherry-pick apply), cherry-picks them (git cherry-pick -x)."})
+            header = "Tags the hotfix and lists (or cherry-picks) the commits to carry to the main branch.",
+            description = "Checks the hotfix branch (it exists, the working tree is clean, its changelog names the version), tags its tip suite-<version>, and lists the commits to cherry-pick to the main branch (hotfix.mainBranch) or, with hotfix.cherryPick: apply (or --cherry-pick apply), cherry-picks them (git cherry-pick -x).")
     static class Finish implements Callable<Integer> {
         @Mixin
         Common common;

@@ -70,17 +70,19 @@ public class ReleaseCommand implements Callable<Integer> {
                 event.addKeyValue("reason", run.getFailure()).setMessage("release " + tag + " failed").log();
                 return !run.isValidated() && run.producer(io.stellarelease.state.Produces.RELEASE).map(s -> s.getStatus().failed()).orElse(false) ? 3 : 1;
             }
+            int exit = run.isSucceeded() ? 0
+                    : !run.isValidated() && run.producer(io.stellarelease.state.Produces.RELEASE).map(s -> s.getStatus().failed()).orElse(false) ? 3 : 1;
+            if (!run.isSucceeded()) {
+                System.err.println(FailureLine.of("release " + tag, run, exit));
+                return exit;
+            }
             if (run.getSummary() != null) {
                 System.out.println();
                 System.out.print(run.getSummary());
             }
-            if (run.isSucceeded()) {
-                System.out.println();
-                System.out.println("released " + tag + " into " + run.releaseDir());
-                return 0;
-            }
-            System.err.println("release " + tag + " failed: " + run.getFailure());
-            return !run.isValidated() && run.producer(io.stellarelease.state.Produces.RELEASE).map(s -> s.getStatus().failed()).orElse(false) ? 3 : 1;
+            System.out.println();
+            System.out.println("released " + tag + " into " + run.releaseDir());
+            return 0;
         } catch (ConfigException e) {
             System.err.println("configuration error: " + e.getMessage());
             return 2;

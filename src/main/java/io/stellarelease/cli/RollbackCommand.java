@@ -16,13 +16,14 @@ import java.util.concurrent.Callable;
 
 /** {@code rollback}: a module's or the suite's images, the Helm release, or the suite with its databases, back. */
 @Command(name = "rollback",
-        mixinStandardHelpOptions = true,
-        description = {"Rolls a module's image (--module), every image of the suite (--suite), the Helm release (--helm)",
-                "or the suite with its databases (--database) back, with the commands of rollback and database in",
-                "the release configuration. Without --version: the release before the current one in the release",
-                "history. --dry-run prints the exact commands (and checks) and runs none."},
+        header = "Rolls images, the Helm release or the databases back to an earlier release.",
+        description = "Rolls a module's image (--module), every image of the suite (--suite), the Helm release (--helm) or the suite with its databases (--database) back, with the commands of rollback and database in the release configuration. Without --version: the release before the current one in the release history. --dry-run prints the exact commands (and checks) and runs none.",
         footer = {"", "Exit codes: 0 rolled back; 1 a command failed; 2 bad usage or configuration; 3 refused by a rule."})
 public class RollbackCommand implements Callable<Integer> {
+
+    // Not mixinStandardHelpOptions: its -V/--version would clash with --version, and picocli then drops --help too.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     static class Target {
         @Option(names = "--module", paramLabel = "NAME", required = true, description = "A module, e.g. Authority.")
@@ -66,14 +67,14 @@ public class RollbackCommand implements Callable<Integer> {
         try (CamelApp app = CamelApp.start(files.properties, files.config)) {
             ReleaseRunner runner = app.releaseRunner();
             ReleaseRun run = runner.rollback(request, out);
+            if (!run.isSucceeded()) {
+                System.err.println(FailureLine.of(run.getRequest().tag(), run, 1));
+                return 1;
+            }
             if (run.getSummary() != null) {
                 System.out.print(run.getSummary());
             }
-            if (run.isSucceeded()) {
-                return 0;
-            }
-            System.err.println(run.getRequest().tag() + " failed: " + run.getFailure());
-            return 1;
+            return 0;
         } catch (ConfigException e) {
             System.err.println("configuration error: " + e.getMessage());
             return 2;

@@ -15,17 +15,16 @@ import java.util.concurrent.Callable;
 
 /** {@code serve}: the release service: tag webhooks, the dispatch queue, durable runs and the run API. */
 @Command(name = "serve",
+        header = "Runs the release service: webhooks, dispatch messages, the run API and the dashboard.",
         mixinStandardHelpOptions = true,
-        description = {"Runs the release service until stopped (SIGTERM or Ctrl-C): webhooks at /api/v1/webhooks/{gitea,github},",
-                "dispatch messages from the configured queue and POST /api/v1/dispatch, the run API at /api/v1/runs,",
-                "health at /observe/health. Runs a previous process accepted but did not finish are resumed."},
+        description = "Runs the release service until stopped (SIGTERM or Ctrl-C): webhooks at /api/v1/webhooks/{gitea,github}, dispatch messages from the configured queue and POST /api/v1/dispatch, the run API at /api/v1/runs, health at /observe/health. Runs a previous process accepted but did not finish are resumed.",
         footer = {"", "Exit codes: 0 stopped; 2 bad usage or configuration (e.g. no webhook secret)."})
 public class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default: camel.server.port, 8080).")
     Integer port;
 
-    @Option(names = "--state", paramLabel = "DIR", description = "Where run records are kept (default: stella.state-dir, state).")
+    @Option(names = "--state", paramLabel = "DIR", description = "Where run records are kept.%nDefault: stella.state-dir, state.")
     Path state;
 
     @Mixin

@@ -19,11 +19,9 @@ import java.util.concurrent.Callable;
 
 /** {@code verify <dir or manifest> [--remote]}: a release checked on disk and, with --remote, where it was published. */
 @Command(name = "verify",
+        header = "Checks a release on disk and, with --remote, where it was published.",
         mixinStandardHelpOptions = true,
-        description = {"Checks a release: every file in SHA256SUMS and every artifact of the manifest matches its sha256",
-                "(and size); with --remote also that each image tag resolves to the manifest's digest, the Gitea release",
-                "lists every asset once at its size, and the packages exist. Sends GET requests only.",
-                "With a public key (--public-key, or signing.publicKey in the configuration) SHA256SUMS's OpenPGP signature must verify."},
+        description = "Checks a release: every file in SHA256SUMS and every artifact of the manifest matches its sha256 (and size); with --remote also that each image tag resolves to the manifest's digest, the Gitea release lists every asset once at its size, and the packages exist. Sends GET requests only. With a public key (--public-key, or signing.publicKey in the configuration) SHA256SUMS's OpenPGP signature must verify.",
         footer = {"", "Exit codes: 0 verified; 1 a check failed; 2 bad usage, configuration, a missing credential, or no release at the path."})
 public class VerifyCommand implements Callable<Integer> {
 
@@ -34,11 +32,11 @@ public class VerifyCommand implements Callable<Integer> {
     boolean remote;
 
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/release.yaml",
-            description = "The release configuration, for --remote and signing.publicKey (default: ${DEFAULT-VALUE}).")
+            description = "The release configuration: the targets of --remote and the signing public key.%nDefault: ${DEFAULT-VALUE}.")
     Path config;
 
     @Option(names = "--public-key", paramLabel = "FILE",
-            description = "An armoured OpenPGP public key: SHA256SUMS-<version>.txt.asc must verify against it (default: signing.publicKey).")
+            description = "An armoured OpenPGP public key; this signature must verify against it:%nSHA256SUMS-<version>.txt.asc%nDefault: signing.publicKey.")
     Path publicKey;
 
     @Override

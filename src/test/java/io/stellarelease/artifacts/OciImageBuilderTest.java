@@ -115,6 +115,40 @@ class OciImageBuilderTest {
         assertThat(result.tags()).isEqualTo(TAGS);
     }
 
+    /** The README's way to look into an image archive, with the real skopeo: a three-tag archive needs the full reference. */
+    @Test
+    void skopeoReadsEachTagOfTheArchiveByItsFullReference() throws Exception {
+        Path output = tmp.resolve("images/authority.oci.tar");
+        ImageResult result = new OciImageBuilder().build(spec(output));
+
+        for (String tag : TAGS) {
+            String inspect = skopeo("inspect", "oci-archive:" + output + ":" + REPOSITORY + ":" + tag);
+            assertThat(json.readTree(inspect).path("Digest").asText()).isEqualTo(result.digest());
+        }
+        assertThat(sha256(skopeo("inspect", "--raw", "oci-archive:" + output + ":" + REPOSITORY + ":latest")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(result.digest());
+        // Without a reference skopeo refuses an archive with several (the form the README used to show).
+        Process bare = new ProcessBuilder("skopeo", "inspect", "oci-archive:" + output).redirectErrorStream(true).start();
+        String said = new String(bare.getInputStream().readAllBytes());
+        assertThat(bare.waitFor()).isNotZero();
+        assertThat(said).contains("more than one image");
+    }
+
+    private static String skopeo(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("skopeo"));
+        command.addAll(List.of(args));
+        Process p;
+        try {
+            p = new ProcessBuilder(command).start();
+        } catch (IOException e) {
+            throw new AssertionError("skopeo is needed by this test (Debian package skopeo): " + e.getMessage(), e);
+        }
+        String out = new String(p.getInputStream().readAllBytes());
+        String err = new String(p.getErrorStream().readAllBytes());
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + err).isZero();
+        return out;
+    }
+
     @Test
     void layerHoldsThePublishFilesUnderAppRoot() throws Exception {
         Path output = tmp.resolve("authority.tar");

@@ -56,7 +56,9 @@ class ReleaseCommandTest {
         Result r = run("release", "suite-2026.05-nova", "--out", out.toString());
 
         assertThat(r.exit()).isEqualTo(3);
-        assertThat(r.stderr()).contains("suite-2026.05-nova: suite month must be 04 or 10: got 05");
+        // Said once, by the stage's end line; the last line names the stage.
+        assertThat(r.stdout()).contains("< validate failed in").contains("suite-2026.05-nova: suite month must be 04 or 10: got 05");
+        assertThat(r.stderr()).contains("release suite-2026.05-nova failed at validate (exit 3)");
         assertThat(out.resolve("2026.05")).doesNotExist();
     }
 
@@ -64,7 +66,8 @@ class ReleaseCommandTest {
     void releaseAcceptsModuleTagsAndRollbackChecksItsTarget() {
         Result module = run("release", "module-authority-v9.9.9", "--out", out.toString(), "--dry-run");
         assertThat(module.exit()).isEqualTo(3);
-        assertThat(module.stderr()).contains("module version must match src/Authority/version.txt: it holds 1.4.0, the tag says 9.9.9");
+        assertThat(module.stdout()).contains("module version must match src/Authority/version.txt: it holds 1.4.0, the tag says 9.9.9");
+        assertThat(module.stderr()).contains("release module-authority-v9.9.9 failed at validate-module (exit 3)");
 
         Result rollback = run("rollback", "--module", "Nope", "--dry-run");
         assertThat(rollback.exit()).isEqualTo(3);

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
- * The real Gitea bodies from shared/reference/gitea/webhooks, which sits beside the project root
- * (/work/main and /work/shared here, the clone and shared/ in CI). Missing samples fail the tests:
- * testing against hand-made bodies only would prove nothing about what Gitea sends.
+ * Real Gitea webhook bodies, kept in the repository as test resources (src/test/resources/gitea/webhooks, whose
+ * README.md says where they come from). Missing samples fail the tests: testing against hand-made bodies only
+ * would prove nothing about what Gitea sends.
  */
 final class GiteaSamples {
     static final String CREATE_TAG = "gitea-create-tag.json";
@@ -22,24 +21,14 @@ final class GiteaSamples {
     private GiteaSamples() {
     }
 
-    static Path dir() {
-        Path root = Path.of("").toAbsolutePath();
-        Path dir = root.getParent() == null ? null : root.getParent().resolve("shared/reference/gitea/webhooks");
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new AssertionError("Gitea webhook samples not found at " + dir + " (expected shared/reference/gitea/webhooks"
-                    + " beside the project root " + root + "); check out shared/ next to the project");
-        }
-        return dir;
-    }
-
     /** The sample's bytes exactly as stored, for signatures. */
     static byte[] raw(String name) {
-        Path file = dir().resolve(name);
-        if (!Files.isRegularFile(file)) {
-            throw new AssertionError("Gitea webhook sample missing: " + file);
-        }
-        try {
-            return Files.readAllBytes(file);
+        String resource = "/gitea/webhooks/" + name;
+        try (InputStream in = GiteaSamples.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new AssertionError("Gitea webhook sample missing from the test classpath: " + resource);
+            }
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

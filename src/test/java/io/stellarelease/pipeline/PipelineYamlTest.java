@@ -174,8 +174,11 @@ class PipelineYamlTest {
         Result r = release("--dry-run");
 
         assertThat(r.exit()).as(r.stdout() + r.stderr()).isEqualTo(1);
-        assertThat(r.stderr()).contains("release suite-2026.04-nova failed: build-cli (" + routes.resolve("stage-build-cli.yaml")
-                + "): handled by an onException (no CLI today), which stops the pipeline at this stage");
+        // Said once: the stage's end line gives the reason, the last line the stage and its route file.
+        assertThat(r.stdout()).containsOnlyOnce("< build-cli failed")
+                .contains("handled by an onException (no CLI today), which stops the pipeline at this stage");
+        assertThat(r.stderr()).contains("release suite-2026.04-nova failed at build-cli (" + routes.resolve("stage-build-cli.yaml")
+                + ") (exit 1)");
         assertThat(r.stdout()).doesNotContain("released suite-2026.04-nova");
         assertThat(out.resolve("2026.04/summary.md")).content().contains("failed").contains("| build-cli | failed");
     }

@@ -4,13 +4,12 @@ import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.report.ValidationReport;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.URL;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Gitea's API description, {@code ../shared/reference/gitea/swagger.v1.json} (Swagger 2.0), as a request validator:
+ * Gitea's API description, the test resource {@code gitea/swagger.v1.json} (Swagger 2.0), as a request validator:
  * path template and method, path and query parameters and their types, required parameters, the JSON body against
  * its schema, security. Atlassian's swagger-request-validator does the work; it is loaded once per JVM since parsing
  * the 870 kB description takes seconds.
@@ -19,21 +18,18 @@ final class SwaggerContract {
 
     private static volatile OpenApiInteractionValidator validator;
 
-    /** Where the reference lives: beside the repository, as the project's checkout layout has it. */
-    static Path swaggerPath() {
-        return Path.of("").toAbsolutePath().getParent().resolve("shared/reference/gitea/swagger.v1.json");
-    }
+    /** A copy kept in the repository (src/test/resources/gitea, whose README.md says where it comes from). */
+    static final String SWAGGER = "/gitea/swagger.v1.json";
 
     static OpenApiInteractionValidator validator() {
         if (validator == null) {
             synchronized (SwaggerContract.class) {
                 if (validator == null) {
-                    Path swagger = swaggerPath();
-                    if (!Files.isRegularFile(swagger)) {
-                        throw new AssertionError("Gitea's API description is missing: expected " + swagger
-                                + " (shared/reference/gitea/swagger.v1.json beside the repository)");
+                    URL swagger = SwaggerContract.class.getResource(SWAGGER);
+                    if (swagger == null) {
+                        throw new AssertionError("Gitea's API description is missing from the test classpath: " + SWAGGER);
                     }
-                    validator = OpenApiInteractionValidator.createForSpecificationUrl(swagger.toUri().toString()).build();
+                    validator = OpenApiInteractionValidator.createForSpecificationUrl(swagger.toString()).build();
                 }
             }
         }

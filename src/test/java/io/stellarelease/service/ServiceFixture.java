@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -164,14 +165,23 @@ final class ServiceFixture {
         }
     }
 
-    /** A Gitea-format webhook body for a release tag, from the real sample in shared/reference. */
+    /** A real Gitea webhook body, from the test resources (src/test/resources/gitea/webhooks). */
+    static byte[] giteaSample(String name) {
+        String resource = "/gitea/webhooks/" + name;
+        try (InputStream in = ServiceFixture.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new AssertionError("the Gitea sample bodies are needed: " + resource + " is not on the test classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A Gitea-format webhook body for a release tag, from the real sample. */
     static byte[] giteaCreate(String tag) {
         try {
-            Path sample = ROOT.getParent().resolve("shared/reference/gitea/webhooks/gitea-create-tag.json");
-            if (!Files.isRegularFile(sample)) {
-                throw new AssertionError("the Gitea sample bodies are needed: " + sample + " not found");
-            }
-            ObjectNode body = (ObjectNode) JSON.readTree(sample.toFile());
+            ObjectNode body = (ObjectNode) JSON.readTree(giteaSample("gitea-create-tag.json"));
             body.put("ref", tag);
             body.remove("secret");
             return JSON.writeValueAsBytes(body);
@@ -181,17 +191,12 @@ final class ServiceFixture {
     }
 
     static byte[] giteaBranchPush() {
-        try {
-            return Files.readAllBytes(ROOT.getParent().resolve("shared/reference/gitea/webhooks/gitea-push-branch.json"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return giteaSample("gitea-push-branch.json");
     }
 
     static byte[] giteaPush(String tag) {
         try {
-            Path sample = ROOT.getParent().resolve("shared/reference/gitea/webhooks/gitea-push-branch.json");
-            ObjectNode body = (ObjectNode) JSON.readTree(sample.toFile());
+            ObjectNode body = (ObjectNode) JSON.readTree(giteaSample("gitea-push-branch.json"));
             body.put("ref", "refs/tags/" + tag);
             return JSON.writeValueAsBytes(body);
         } catch (IOException e) {
