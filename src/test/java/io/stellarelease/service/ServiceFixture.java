@@ -156,6 +156,25 @@ final class ServiceFixture {
         throw new AssertionError("run " + id + " did not get there in " + timeout + "; last seen: " + last);
     }
 
+    /** Waits until a {@code serve} process started on this fixture answers /observe/health with 200. */
+    void awaitHealthy(Process service) {
+        Instant end = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(end)) {
+            if (!service.isAlive()) {
+                throw new AssertionError("the service process exited early; see " + dir);
+            }
+            try {
+                if (get("/observe/health").statusCode() == 200) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // not listening yet
+            }
+            sleep(200);
+        }
+        throw new AssertionError("the service did not become healthy in 60 s; see " + dir);
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);

@@ -45,19 +45,7 @@ class ServiceRestartTest {
                 "--properties", properties.toString(), "--config", fixture.config.toString()));
         service = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(fixture.dir.resolve("service-" + Instant.now().toEpochMilli() + ".log").toFile()).start();
-        Instant end = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(end)) {
-            assertThat(service.isAlive()).as("the service process exited early; see " + fixture.dir).isTrue();
-            try {
-                if (fixture.get("/observe/health").statusCode() == 200) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not listening yet
-            }
-            ServiceFixture.sleep(200);
-        }
-        throw new AssertionError("the service did not become healthy in 60 s; see " + fixture.dir);
+        fixture.awaitHealthy(service);
     }
 
     @AfterEach

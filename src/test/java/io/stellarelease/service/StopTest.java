@@ -76,19 +76,7 @@ class StopTest {
 
     private void startService() throws IOException {
         process = launch("serve");
-        Instant end = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(end)) {
-            assertThat(process.isAlive()).as("the service process exited early; see " + fixture.dir).isTrue();
-            try {
-                if (fixture.get("/observe/health").statusCode() == 200) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not listening yet
-            }
-            ServiceFixture.sleep(200);
-        }
-        throw new AssertionError("the service did not become healthy in 60 s; see " + fixture.dir);
+        fixture.awaitHealthy(process);
     }
 
     @AfterEach
