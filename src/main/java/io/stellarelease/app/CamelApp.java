@@ -1,8 +1,13 @@
 package io.stellarelease.app;
 
 import io.stellarelease.config.ConfigException;
+import io.stellarelease.pipeline.PipelineReload;
+import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.util.TimeUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +48,28 @@ public final class CamelApp implements AutoCloseable {
                 main.addOverrideProperty("camel.metrics.enabled", "true");
                 main.addOverrideProperty("stella.console.show-run", "true");
                 main.addOverrideProperty("camel.management.metricsEnabled", "true");
+                // Edited routes are used by the next run (camel.main.routes-reload-*): checked first, between runs.
+                main.addMainListener(new MainListenerSupport() {
+                    @Override
+                    public void afterConfigure(BaseMainSupport configured) {
+                        CamelContext context = configured.getCamelContext();
+                        try {
+                            PipelineReload.install(context,
+                                    context.resolvePropertyPlaceholders("{{stella.pipeline.routes}}"),
+                                    context.resolvePropertyPlaceholders("{{camel.component.kamelet.location:}}"),
+                                    TimeUtils.toDuration(context.resolvePropertyPlaceholders("{{stella.routes.reload.quiet-period:1s}}")));
+                        } catch (Exception e) {
+                            throw new IllegalStateException("could not set up route reload: " + e.getMessage(), e);
+                        }
+                    }
+                });
             }
-            case SEND -> main.addOverrideProperty("camel.main.routes-collector-enabled", "false");
-            default -> { }
+            case SEND -> {
+                main.addOverrideProperty("camel.main.routes-collector-enabled", "false");
+                main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
+            }
+            // A one-shot release reads its routes once.
+            default -> main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
         }
         if (releaseConfig != null) {
             main.addOverrideProperty("stella.config", releaseConfig.toString());

@@ -78,6 +78,13 @@ public class ReleaseRunner {
      * first: a broken one is refused ({@link PipelineException}, a configuration error) before any stage runs.
      */
     public ReleaseRun execute(ReleaseRun run) {
+        // serve's route reload replaces the routes only between runs: this run keeps the routes it starts with.
+        try (var routes = io.stellarelease.pipeline.PipelineReload.hold(context)) {
+            return executeHeld(run);
+        }
+    }
+
+    private ReleaseRun executeHeld(ReleaseRun run) {
         String pipeline = pipelineFor(run.getKind());
         PipelinePlan.Plan plan = new PipelinePlan(context, pipeline).check(pipeline);
         run.setPlan(plan.stages().stream()
