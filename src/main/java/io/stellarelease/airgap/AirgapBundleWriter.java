@@ -3,6 +3,7 @@ package io.stellarelease.airgap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.stellarelease.config.AirgapSettings;
 import io.stellarelease.publish.HelmOciArtifact;
 import io.stellarelease.util.Files2;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;

@@ -1,5 +1,6 @@
 package io.stellarelease.airgap;
 
+import io.stellarelease.config.AirgapSettings;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.publish.RetryPolicy;
 import io.stellarelease.publishing.PlanFile;

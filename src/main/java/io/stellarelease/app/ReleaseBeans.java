@@ -17,7 +17,7 @@ import io.stellarelease.publishing.GiteaRelease;
 import io.stellarelease.publishing.HelmPublishing;
 import io.stellarelease.publishing.NuGetPublishing;
 import io.stellarelease.publishing.PublishTargets;
-import io.stellarelease.publishing.PublishedCheck;
+import io.stellarelease.verify.PublishedCheck;
 import io.stellarelease.stages.Checksums;
 import io.stellarelease.stages.CliArchives;
 import io.stellarelease.stages.ContainerImages;
@@ -221,8 +221,8 @@ public class ReleaseBeans implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public io.stellarelease.dbbackup.DatabaseRollback databaseRollback() {
-        return new io.stellarelease.dbbackup.DatabaseRollback(config(), history());
+    public io.stellarelease.rollback.DatabaseRollback databaseRollback() {
+        return new io.stellarelease.rollback.DatabaseRollback(config(), history());
     }
 
     @BindToRegistry

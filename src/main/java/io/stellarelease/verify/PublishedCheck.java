@@ -1,16 +1,16 @@
-package io.stellarelease.publishing;
+package io.stellarelease.verify;
 
+import io.stellarelease.publishing.PublishTargets;
 import io.stellarelease.stages.ReleaseManifest;
 import io.stellarelease.stages.StageFailedException;
 import io.stellarelease.state.ReleaseRun;
+import io.stellarelease.state.Status;
 import io.stellarelease.state.StepResult;
-import io.stellarelease.verify.LocalVerification;
-import io.stellarelease.verify.RemoteVerification;
-import io.stellarelease.verify.VerifyReport;
 import org.apache.camel.ExchangeProperty;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -50,9 +50,11 @@ public class PublishedCheck {
                 throw new StageFailedException(problems.size() + " problem(s) in what was published: "
                         + String.join("; ", problems));
             }
-            return Steps.done(STAGE, "published", started, Map.of(
+            Instant now = Instant.now();
+            return new StepResult(STAGE, "published", Status.DONE, null, started, now, Duration.between(started, now).toMillis(),
+                    null, java.util.List.of(), Map.of(
                     "localChecks", String.valueOf(local.checked().size()),
-                    "remoteChecks", String.valueOf(remote.checked().size())));
+                    "remoteChecks", String.valueOf(remote.checked().size())), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,7 +1,5 @@
-package io.stellarelease.airgap;
+package io.stellarelease.config;
 
-import io.stellarelease.config.ConfigException;
-import io.stellarelease.config.ReleaseConfig;
 
 import java.net.URI;
 import java.nio.file.Path;

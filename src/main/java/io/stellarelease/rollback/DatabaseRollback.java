@@ -1,10 +1,11 @@
-package io.stellarelease.dbbackup;
+package io.stellarelease.rollback;
 
 import io.stellarelease.config.ReleaseConfig;
+import io.stellarelease.dbbackup.DatabaseBackups;
+import io.stellarelease.dbbackup.DatabaseJobs;
 import io.stellarelease.exec.ExecJob;
 import io.stellarelease.history.ReleaseHistory;
 import io.stellarelease.publish.Secret;
-import io.stellarelease.rollback.RollbackTag;
 import io.stellarelease.rules.ReleaseRuleException;
 import io.stellarelease.stages.StageFailedException;
 import io.stellarelease.state.ReleaseRun;
