@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.stellarelease.config.AirgapSettings;
-import io.stellarelease.publish.HelmOciArtifact;
+import io.stellarelease.clients.HelmOciArtifact;
 import io.stellarelease.util.Files2;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;

@@ -3,7 +3,7 @@ package io.stellarelease.dbbackup;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.exec.CommandTemplate;
 import io.stellarelease.exec.ExecJob;
-import io.stellarelease.publish.Secret;
+import io.stellarelease.clients.Secret;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.util.Files2;
 

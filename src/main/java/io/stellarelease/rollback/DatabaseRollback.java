@@ -5,7 +5,7 @@ import io.stellarelease.dbbackup.DatabaseBackups;
 import io.stellarelease.dbbackup.DatabaseJobs;
 import io.stellarelease.exec.ExecJob;
 import io.stellarelease.history.ReleaseHistory;
-import io.stellarelease.publish.Secret;
+import io.stellarelease.clients.Secret;
 import io.stellarelease.rules.ReleaseRuleException;
 import io.stellarelease.stages.StageFailedException;
 import io.stellarelease.state.ReleaseRun;
