@@ -1,6 +1,7 @@
-package io.stellarelease.history;
+package io.stellarelease.recordhistory;
 
 import io.stellarelease.airgap.AirgapStage;
+import io.stellarelease.history.ReleaseHistory;
 import io.stellarelease.stages.ReleaseManifest;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.util.Files2;
