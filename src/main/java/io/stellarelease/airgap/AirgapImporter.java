@@ -1,9 +1,9 @@
 package io.stellarelease.airgap;
 
-import io.stellarelease.publish.GtPlannedRequest;
-import io.stellarelease.publish.OciPusher;
-import io.stellarelease.publish.RegistryCredentials;
-import io.stellarelease.publish.RetryPolicy;
+import io.stellarelease.clients.GtPlannedRequest;
+import io.stellarelease.clients.OciPusher;
+import io.stellarelease.clients.RegistryCredentials;
+import io.stellarelease.clients.RetryPolicy;
 
 import java.io.IOException;
 import java.util.ArrayList;

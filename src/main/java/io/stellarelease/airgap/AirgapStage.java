@@ -1,7 +1,8 @@
 package io.stellarelease.airgap;
 
+import io.stellarelease.config.AirgapSettings;
 import io.stellarelease.config.ReleaseConfig;
-import io.stellarelease.publish.RetryPolicy;
+import io.stellarelease.clients.RetryPolicy;
 import io.stellarelease.publishing.PlanFile;
 import io.stellarelease.rules.SuiteVersion;
 import io.stellarelease.stages.Checksums;

@@ -1,5 +1,6 @@
 package io.stellarelease.airgap;
 
+import io.stellarelease.config.AirgapSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

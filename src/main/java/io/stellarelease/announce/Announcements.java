@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.history.ReleaseHistory;
-import io.stellarelease.publish.Secret;
+import io.stellarelease.clients.Secret;
 import io.stellarelease.publishing.PlanFile;
 import io.stellarelease.rules.ChangelogRule;
 import io.stellarelease.rules.SuiteVersion;

@@ -3,7 +3,6 @@ package io.stellarelease.app;
 import io.stellarelease.config.ConfigLoader;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.exec.ExecJobBinding;
-import io.stellarelease.history.HistoryRecorder;
 import io.stellarelease.history.ReleaseHistory;
 import io.stellarelease.exec.ProcessTreeExecutor;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +16,8 @@ import io.stellarelease.publishing.GiteaRelease;
 import io.stellarelease.publishing.HelmPublishing;
 import io.stellarelease.publishing.NuGetPublishing;
 import io.stellarelease.publishing.PublishTargets;
-import io.stellarelease.publishing.PublishedCheck;
+import io.stellarelease.recordhistory.HistoryRecorder;
+import io.stellarelease.verify.PublishedCheck;
 import io.stellarelease.stages.Checksums;
 import io.stellarelease.stages.CliArchives;
 import io.stellarelease.stages.ContainerImages;
@@ -221,8 +221,8 @@ public class ReleaseBeans implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public io.stellarelease.dbbackup.DatabaseRollback databaseRollback() {
-        return new io.stellarelease.dbbackup.DatabaseRollback(config(), history());
+    public io.stellarelease.rollback.DatabaseRollback databaseRollback() {
+        return new io.stellarelease.rollback.DatabaseRollback(config(), history());
     }
 
     @BindToRegistry

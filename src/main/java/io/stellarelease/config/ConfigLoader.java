@@ -43,7 +43,7 @@ public final class ConfigLoader {
         config = withPublishDefaults(config);
         check(file, config);
         PublishChecks.check(file, config);
-        io.stellarelease.airgap.AirgapSettings.check(file, config.airgap());
+        io.stellarelease.config.AirgapSettings.check(file, config.airgap());
         checkSigningAndHotfix(file, config);
         DatabaseChecks.check(file, config);
         AnnounceChecks.check(file, config);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.exec.ExecJob;
 import io.stellarelease.history.ReleaseHistory;
-import io.stellarelease.publish.Secret;
+import io.stellarelease.clients.Secret;
 import io.stellarelease.publishing.PlanFile;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.util.Files2;

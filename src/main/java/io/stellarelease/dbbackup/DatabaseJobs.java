@@ -1,9 +1,9 @@
 package io.stellarelease.dbbackup;
 
 import io.stellarelease.config.ReleaseConfig;
+import io.stellarelease.exec.CommandTemplate;
 import io.stellarelease.exec.ExecJob;
-import io.stellarelease.publish.Secret;
-import io.stellarelease.rollback.RollbackPlanner;
+import io.stellarelease.clients.Secret;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.util.Files2;
 
@@ -18,13 +18,13 @@ import java.util.Map;
  * argument (no shell), the values and the connection (PGHOST, PGPORT, PGUSER) in the environment. PGPASSWORD is added
  * only to jobs that are about to run, so a plan never holds it.
  */
-final class DatabaseJobs {
+public final class DatabaseJobs {
     static final String PASSWORD_VARIABLE = "PGPASSWORD";
 
     private DatabaseJobs() {
     }
 
-    static Map<String, String> connection(ReleaseConfig.Database db) {
+    public static Map<String, String> connection(ReleaseConfig.Database db) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PGHOST", db.connection().host());
         env.put("PGPORT", Integer.toString(db.connection().portOrDefault()));
@@ -33,7 +33,7 @@ final class DatabaseJobs {
     }
 
     /** The configured password, read now (from the environment or a file); null when none is configured. */
-    static Secret password(ReleaseConfig.Database db) {
+    public static Secret password(ReleaseConfig.Database db) {
         ReleaseConfig.SecretRef ref = db.connection().password();
         if (ref == null) {
             return null;
@@ -45,9 +45,9 @@ final class DatabaseJobs {
      * One job: {@code command} filled with {@code values}, run in the release directory with {@code values} and
      * {@code extraEnv} in its environment, its log in {@code logs/<stage>/<name>.log}.
      */
-    static ExecJob job(ReleaseRun run, String stage, String name, List<String> command, Map<String, String> values,
+    public static ExecJob job(ReleaseRun run, String stage, String name, List<String> command, Map<String, String> values,
                        Map<String, String> extraEnv, Duration timeout) {
-        List<String> argv = command.stream().map(arg -> RollbackPlanner.fill(arg, values)).toList();
+        List<String> argv = command.stream().map(arg -> CommandTemplate.fill(arg, values)).toList();
         Path dir = run.releaseDir();
         Path outputDir = Files2.recreateDirectory(dir.resolve("work").resolve(stage).resolve(name));
         Map<String, String> env = new LinkedHashMap<>(extraEnv);
@@ -58,7 +58,7 @@ final class DatabaseJobs {
     }
 
     /** The same job with the password in its environment, for running it (never for a plan). */
-    static ExecJob withPassword(ExecJob job, Secret password) {
+    public static ExecJob withPassword(ExecJob job, Secret password) {
         if (password == null) {
             return job;
         }
@@ -68,7 +68,7 @@ final class DatabaseJobs {
     }
 
     /** Whether any argument of {@code command} names one of {@code values}. */
-    static boolean names(List<String> command, String... values) {
+    public static boolean names(List<String> command, String... values) {
         for (String arg : command) {
             for (String v : values) {
                 if (arg.contains("${" + v + "}")) {

@@ -202,7 +202,7 @@ public class HotfixBranches {
 
     /** {@code 2026.04.1} checked as the tag {@code suite-2026.04.1} is: month, registered codename, hotfix number. */
     private SuiteVersion parse(String version) {
-        if (version == null || !version.matches("\\d{4}\\.\\d{2}\\.\\d+")) {
+        if (!SuiteVersion.looksLikeVersion(version) || SuiteVersion.parseVersion("hotfix " + version, version).hotfix() == 0) {
             throw new ReleaseRuleException("hotfix " + version, "a hotfix version is YYYY.MM.N with N from 1: got '" + version + "'");
         }
         SuiteVersion parsed = new SuiteTagParser(config).parse(SuiteTagParser.PREFIX + version);

@@ -1,7 +1,7 @@
 package io.stellarelease.publishing;
 
-import io.stellarelease.publish.GtPlannedRequest;
-import io.stellarelease.publish.OciPusher;
+import io.stellarelease.clients.GtPlannedRequest;
+import io.stellarelease.clients.OciPusher;
 import io.stellarelease.stages.ContainerImages;
 import io.stellarelease.state.Produces;
 import io.stellarelease.state.ReleaseRun;

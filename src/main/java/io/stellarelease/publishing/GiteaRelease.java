@@ -1,9 +1,9 @@
 package io.stellarelease.publishing;
 
 import io.stellarelease.config.ReleaseConfig;
-import io.stellarelease.publish.GiteaClient;
-import io.stellarelease.publish.GiteaPublisher;
-import io.stellarelease.publish.GtPlannedRequest;
+import io.stellarelease.clients.GiteaClient;
+import io.stellarelease.clients.GiteaPublisher;
+import io.stellarelease.clients.GtPlannedRequest;
 import io.stellarelease.rules.ChangelogRule;
 import io.stellarelease.sign.ChecksumSigning;
 import io.stellarelease.rules.SuiteVersion;

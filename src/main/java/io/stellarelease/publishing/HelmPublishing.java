@@ -1,10 +1,10 @@
 package io.stellarelease.publishing;
 
-import io.stellarelease.publish.GiteaClient;
-import io.stellarelease.publish.GtPackageResult;
-import io.stellarelease.publish.GtPlannedRequest;
-import io.stellarelease.publish.HelmOciArtifact;
-import io.stellarelease.publish.OciPusher;
+import io.stellarelease.clients.GiteaClient;
+import io.stellarelease.clients.GtPackageResult;
+import io.stellarelease.clients.GtPlannedRequest;
+import io.stellarelease.clients.HelmOciArtifact;
+import io.stellarelease.clients.OciPusher;
 import io.stellarelease.stages.HelmChart;
 import io.stellarelease.state.Produces;
 import io.stellarelease.state.ReleaseRun;

@@ -1,8 +1,8 @@
 package io.stellarelease.publishing;
 
-import io.stellarelease.publish.GtPackageResult;
-import io.stellarelease.publish.GtPlannedRequest;
-import io.stellarelease.publish.NuGetFeed;
+import io.stellarelease.clients.GtPackageResult;
+import io.stellarelease.clients.GtPlannedRequest;
+import io.stellarelease.clients.NuGetFeed;
 import io.stellarelease.stages.ExecPlanner;
 import io.stellarelease.state.Artifact;
 import io.stellarelease.state.Produces;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stellarelease.publish.GtPlannedRequest;
+import io.stellarelease.clients.GtPlannedRequest;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.util.Files2;
 

@@ -1,12 +1,12 @@
 package io.stellarelease.publishing;
 
 import io.stellarelease.config.ReleaseConfig;
-import io.stellarelease.publish.AssetPolicy;
-import io.stellarelease.publish.GiteaClient;
-import io.stellarelease.publish.NuGetFeed;
-import io.stellarelease.publish.RegistryCredentials;
-import io.stellarelease.publish.RetryPolicy;
-import io.stellarelease.publish.Secret;
+import io.stellarelease.clients.AssetPolicy;
+import io.stellarelease.clients.GiteaClient;
+import io.stellarelease.clients.NuGetFeed;
+import io.stellarelease.clients.RegistryCredentials;
+import io.stellarelease.clients.RetryPolicy;
+import io.stellarelease.clients.Secret;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -81,7 +81,7 @@ public class PublishTargets {
     }
 
     /** The feed, its requests sharing {@code circuit} (null: none) with the stage's other pushes. */
-    public NuGetFeed nugetFeed(io.stellarelease.publish.HostCircuit circuit) {
+    public NuGetFeed nugetFeed(io.stellarelease.clients.HostCircuit circuit) {
         ReleaseConfig.NuGet n = config.publish().nuget();
         Secret key = n.apiKey() != null ? resolve("publish.nuget.apiKey", n.apiKey()) : giteaToken();
         return new NuGetFeed(nugetPushUrl().orElseThrow(), key, retry(), circuit);

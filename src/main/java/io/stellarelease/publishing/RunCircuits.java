@@ -1,6 +1,6 @@
 package io.stellarelease.publishing;
 
-import io.stellarelease.publish.HostCircuit;
+import io.stellarelease.clients.HostCircuit;
 import io.stellarelease.state.ReleaseRun;
 
 import java.util.Collections;

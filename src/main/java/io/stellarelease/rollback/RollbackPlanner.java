@@ -1,7 +1,7 @@
 package io.stellarelease.rollback;
 
 import io.stellarelease.config.ReleaseConfig;
-import io.stellarelease.dbbackup.DatabaseRollback;
+import io.stellarelease.exec.CommandTemplate;
 import io.stellarelease.exec.ExecJob;
 import io.stellarelease.history.ReleaseHistory;
 import io.stellarelease.rules.ReleaseRuleException;
@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Rollbacks: {@link #resolve} checks a request against the configuration and the release history and names the
@@ -26,7 +24,6 @@ import java.util.regex.Pattern;
 public class RollbackPlanner {
     public static final String STAGE = "rollback";
     public static final String PLAN_FILE = "rollback-plan.json";
-    private static final Pattern VALUE = Pattern.compile("\\$\\{([A-Z_]+)}");
 
     private final ReleaseConfig config;
     private final ReleaseHistory history;
@@ -231,7 +228,7 @@ public class RollbackPlanner {
     }
 
     private ExecJob job(ReleaseRun run, String name, List<String> command, Map<String, String> values) {
-        List<String> argv = command.stream().map(arg -> fill(arg, values)).toList();
+        List<String> argv = command.stream().map(arg -> CommandTemplate.fill(arg, values)).toList();
         var dir = run.releaseDir();
         var outputDir = Files2.recreateDirectory(dir.resolve("work").resolve(STAGE).resolve(name));
         Map<String, String> env = new LinkedHashMap<>(values);
@@ -239,20 +236,5 @@ public class RollbackPlanner {
         env.put("OUTPUT_DIR", outputDir.toString());
         return new ExecJob(STAGE, name, argv, dir, env, config.rollback().timeout(),
                 dir.resolve("logs").resolve(STAGE).resolve(name + ".log"), outputDir);
-    }
-
-    /** {@code ${NAME}} replaced inside this one argument: the value never meets a shell. */
-    public static String fill(String arg, Map<String, String> values) {
-        Matcher m = VALUE.matcher(arg);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String value = values.get(m.group(1));
-            if (value == null) {
-                throw new IllegalStateException("rollback command names ${" + m.group(1) + "}, which this rollback has no value for");
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        m.appendTail(out);
-        return out.toString();
     }
 }

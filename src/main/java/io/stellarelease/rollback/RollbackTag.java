@@ -1,5 +1,7 @@
 package io.stellarelease.rollback;
 
+import io.stellarelease.rules.SuiteVersion;
+
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,9 +16,9 @@ import java.util.regex.Pattern;
 public record RollbackTag(String tag, String mode, String target, String module, String version, int revision) {
     public static final String PREFIX = "rollback-";
     private static final Pattern MODULE = Pattern.compile("rollback-module-([a-z][a-z0-9]*)-v([0-9A-Za-z.+-]+)");
-    private static final Pattern SUITE = Pattern.compile("rollback-suite-v(\\d{4}\\.\\d{2}(?:\\.[1-9]\\d*)?)");
+    private static final Pattern SUITE = Pattern.compile("rollback-suite-v(.+)");
     private static final Pattern HELM = Pattern.compile("rollback-helm-r(\\d{1,9})");
-    private static final Pattern DATABASE = Pattern.compile("rollback-database-v(\\d{4}\\.\\d{2}(?:\\.[1-9]\\d*)?)");
+    private static final Pattern DATABASE = Pattern.compile("rollback-database-v(.+)");
 
     public static boolean isRollbackTag(String tag) {
         return tag != null && tag.startsWith(PREFIX);
@@ -28,7 +30,7 @@ public record RollbackTag(String tag, String mode, String target, String module,
             return new RollbackTag(tag, "containers", "module", m.group(1), m.group(2), 0);
         }
         m = SUITE.matcher(tag);
-        if (m.matches()) {
+        if (m.matches() && SuiteVersion.isVersion(m.group(1))) {
             return new RollbackTag(tag, "containers", "suite", null, m.group(1), 0);
         }
         m = HELM.matcher(tag);
@@ -36,7 +38,7 @@ public record RollbackTag(String tag, String mode, String target, String module,
             return new RollbackTag(tag, "helm", "suite", null, null, Integer.parseInt(m.group(1)));
         }
         m = DATABASE.matcher(tag);
-        if (m.matches()) {
+        if (m.matches() && SuiteVersion.isVersion(m.group(1))) {
             return new RollbackTag(tag, "database", "suite", null, m.group(1), 0);
         }
         throw new IllegalArgumentException("not a rollback tag: " + tag);

@@ -5,8 +5,6 @@ import io.stellarelease.config.ReleaseConfig;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Parses and checks suite tags: {@code suite-YYYY.MM-<codename>[-stable|-lts]} and hotfixes
@@ -16,7 +14,6 @@ import java.util.regex.Pattern;
 public final class SuiteTagParser {
 
     public static final String PREFIX = "suite-";
-    private static final Pattern VERSION = Pattern.compile("(\\d{4})\\.(\\d{2})(?:\\.(\\d+))?");
     private static final List<String> CHANNEL_SUFFIXES = List.of("stable", "lts");
 
     private final ReleaseConfig config;
@@ -38,25 +35,15 @@ public final class SuiteTagParser {
         }
         String[] parts = tag.substring(PREFIX.length()).split("-", -1);
         String versionText = parts[0];
-        Matcher m = VERSION.matcher(versionText);
-        if (!m.matches()) {
-            throw new ReleaseRuleException(tag, "suite version must be YYYY.MM or YYYY.MM.N: got '" + versionText + "'");
-        }
-        String month = m.group(2);
-        String baseVersion = m.group(1) + "." + month;
-        int hotfix = 0;
-        if (m.group(3) != null) {
-            String patch = m.group(3);
-            if (patch.startsWith("0")) {
-                throw new ReleaseRuleException(tag, "hotfix number must be 1 or more without leading zeros: got '" + patch + "'");
-            }
-            hotfix = Integer.parseInt(patch);
-        }
+        SuiteVersion.Parts v = SuiteVersion.parseVersion(tag, versionText);
+        String month = v.month();
+        String baseVersion = v.baseVersion();
+        int hotfix = v.hotfix();
         List<String> months = config.rules().suiteMonths();
         if (!months.contains(month)) {
             throw new ReleaseRuleException(tag, "suite month must be " + String.join(" or ", months) + ": got " + month);
         }
-        String version = hotfix > 0 ? baseVersion + "." + hotfix : baseVersion;
+        String version = v.version();
 
         // After the version: an optional codename, then an optional channel suffix.
         String codenameInTag = null;

@@ -1,7 +1,7 @@
 package io.stellarelease.sign;
 
 import io.stellarelease.config.ReleaseConfig;
-import io.stellarelease.publish.Secret;
+import io.stellarelease.clients.Secret;
 import io.stellarelease.stages.Checksums;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;

@@ -17,8 +17,10 @@ import java.util.Optional;
 /**
  * The state of one release run, carried through the pipeline as the exchange property
  * {@value #PROPERTY}. Stages add to it; the manifest and the summary are written from it.
- * A run releases either a suite ({@link #requireSuite()}) or one module ({@link #requireModule()}), chosen by its tag;
- * stages shared by both pipelines use {@link #version()}, {@link #releaseTag()} and {@link #releaseDir()}.
+ * A run releases a suite ({@link #requireSuite()}), one module ({@link #requireModule()}) or rolls back
+ * ({@link #requireRollback()}), chosen by its tag: one {@link Target}, set when the tag was checked. Stages shared by the
+ * pipelines use {@link #version()}, {@link #releaseTag()} and {@link #releaseDir()}. In state.json (and the run API)
+ * the target is written as before, under {@code suite}, {@code module} or {@code rollback}.
  */
 public final class ReleaseRun {
     public static final String PROPERTY = "stellaRun";
@@ -29,10 +31,8 @@ public final class ReleaseRun {
     private final ReleaseRequest request;
     private final Instant startedAt;
     private volatile Instant finishedAt;
-    private volatile SuiteVersion suite;
-    private volatile ModuleTag module;
+    private volatile Target target;
     private volatile String fixes;
-    private volatile RollbackTag rollback;
     private volatile List<List<String>> rollbackCommands;
     private volatile String commit;
     private volatile Instant commitTime;
@@ -68,35 +68,50 @@ public final class ReleaseRun {
         this.finishedAt = at;
     }
 
+    /** The suite, module or rollback this run is about; null until its tag was checked. */
+    @JsonIgnore
+    public Target getTarget() {
+        return target;
+    }
+
+    /** Sets the run's one target, which must be of the kind its tag names. */
+    public void setTarget(Target target) {
+        if (target != null && !target.kind().equals(getKind())) {
+            throw new IllegalStateException("run " + id + " of " + request.tag() + " is a " + getKind() + " run: it cannot hold a "
+                    + target.kind() + " (" + target.tag() + ")");
+        }
+        this.target = target;
+    }
+
     public SuiteVersion getSuite() {
-        return suite;
+        return target instanceof Target.Suite s ? s.suite() : null;
     }
 
     public void setSuite(SuiteVersion suite) {
-        this.suite = suite;
+        setTarget(suite == null ? (target instanceof Target.Suite ? null : target) : new Target.Suite(suite));
     }
 
     /** The suite, or a clear error when a stage runs before validate (e.g. after a YAML edit that moved it). */
     public SuiteVersion requireSuite() {
-        if (suite == null) {
+        if (!(target instanceof Target.Suite s)) {
             throw new IllegalStateException("the validate stage must run before this stage: no validated release yet");
         }
-        return suite;
+        return s.suite();
     }
 
     public RollbackTag getRollback() {
-        return rollback;
+        return target instanceof Target.Rollback r ? r.rollback() : null;
     }
 
     public void setRollback(RollbackTag rollback) {
-        this.rollback = rollback;
+        setTarget(rollback == null ? (target instanceof Target.Rollback ? null : target) : new Target.Rollback(rollback));
     }
 
     public RollbackTag requireRollback() {
-        if (rollback == null) {
+        if (!(target instanceof Target.Rollback r)) {
             throw new IllegalStateException("the plan-rollback stage must run before this stage: no rollback planned yet");
         }
-        return rollback;
+        return r.rollback();
     }
 
     /** A rollback's commands, as run (or, in a dry run, as they would run). */
@@ -123,19 +138,19 @@ public final class ReleaseRun {
     }
 
     public ModuleTag getModule() {
-        return module;
+        return target instanceof Target.Module m ? m.module() : null;
     }
 
     public void setModule(ModuleTag module) {
-        this.module = module;
+        setTarget(module == null ? (target instanceof Target.Module ? null : target) : new Target.Module(module));
     }
 
     /** The module, or a clear error when a module stage runs before validate-module. */
     public ModuleTag requireModule() {
-        if (module == null) {
+        if (!(target instanceof Target.Module m)) {
             throw new IllegalStateException("the validate-module stage must run before this stage: no validated module release yet");
         }
-        return module;
+        return m.module();
     }
 
     /** {@code suite} or {@code module}, from the tag: which pipeline runs it. */
@@ -155,7 +170,7 @@ public final class ReleaseRun {
     /** Whether validation has passed: a suite or a module version is known. */
     @JsonIgnore
     public boolean isValidated() {
-        return isRollback() ? rollback != null : isModuleRelease() ? module != null : suite != null;
+        return target != null;
     }
 
     /** The released version: the suite's calendar version or the module's SemVer. */

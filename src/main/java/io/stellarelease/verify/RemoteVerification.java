@@ -1,11 +1,11 @@
 package io.stellarelease.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stellarelease.publish.GiteaClient;
-import io.stellarelease.publish.GtAsset;
-import io.stellarelease.publish.GtRelease;
-import io.stellarelease.publish.OciPusher;
-import io.stellarelease.publish.RegistryCredentials;
+import io.stellarelease.clients.GiteaClient;
+import io.stellarelease.clients.GtAsset;
+import io.stellarelease.clients.GtRelease;
+import io.stellarelease.clients.OciPusher;
+import io.stellarelease.clients.RegistryCredentials;
 import io.stellarelease.publishing.PublishTargets;
 import io.stellarelease.stages.Checksums;
 

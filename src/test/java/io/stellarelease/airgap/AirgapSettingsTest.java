@@ -3,6 +3,7 @@ package io.stellarelease.airgap;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.stellarelease.config.AirgapSettings;
 import io.stellarelease.config.ConfigException;
 import io.stellarelease.config.ConfigLoader;
 import org.junit.jupiter.api.Test;

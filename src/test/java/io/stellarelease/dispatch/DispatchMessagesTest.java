@@ -2,7 +2,9 @@ package io.stellarelease.dispatch;
 
 import io.stellarelease.config.ConfigLoader;
 import io.stellarelease.config.ReleaseConfig;
+import io.stellarelease.rollback.RollbackTag;
 import io.stellarelease.rules.ReleaseRuleException;
+import io.stellarelease.rules.SuiteTagParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -175,7 +177,7 @@ class DispatchMessagesTest {
     })
     void jsonHints(String hint) {
         assertThat(parse(json("{'version': '2026.04', 'codename': 'Nova'}"), hint)).isInstanceOf(SuiteDispatch.class);
-        assertThat(DispatchMessages.formatOf(hint, new byte[] {'a'})).isEqualTo(DispatchMessages.Format.JSON);
+        assertThat(MessageReader.formatOf(hint, new byte[] {'a'})).isEqualTo(MessageReader.Format.JSON);
     }
 
     @ParameterizedTest
@@ -184,17 +186,17 @@ class DispatchMessagesTest {
     })
     void yamlHints(String hint) {
         assertThat(parse("version: '2026.04'\ncodename: Nova\n", hint)).isInstanceOf(SuiteDispatch.class);
-        assertThat(DispatchMessages.formatOf(hint, new byte[] {'{'})).isEqualTo(DispatchMessages.Format.YAML);
+        assertThat(MessageReader.formatOf(hint, new byte[] {'{'})).isEqualTo(MessageReader.Format.YAML);
     }
 
     @Test
     void withoutAHintTheFirstNonBlankCharacterDecides() {
-        assertThat(DispatchMessages.formatOf(null, " \r\n\t{\"a\": 1}".getBytes(StandardCharsets.UTF_8)))
-                .isEqualTo(DispatchMessages.Format.JSON);
-        assertThat(DispatchMessages.formatOf(" ", "\uFEFF{}".getBytes(StandardCharsets.UTF_8)))
-                .isEqualTo(DispatchMessages.Format.JSON);
-        assertThat(DispatchMessages.formatOf(null, "\nversion: x".getBytes(StandardCharsets.UTF_8)))
-                .isEqualTo(DispatchMessages.Format.YAML);
+        assertThat(MessageReader.formatOf(null, " \r\n\t{\"a\": 1}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(MessageReader.Format.JSON);
+        assertThat(MessageReader.formatOf(" ", "\uFEFF{}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(MessageReader.Format.JSON);
+        assertThat(MessageReader.formatOf(null, "\nversion: x".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(MessageReader.Format.YAML);
         // YAML flow style is YAML, but starts with '{': read as JSON, and JSON says what is wrong
         assertThatThrownBy(() -> parse("{version: '2026.04'}", null))
                 .hasMessageStartingWith("dispatch message: malformed JSON at line 1, column 2: Unexpected character ('v'");
@@ -477,5 +479,44 @@ class DispatchMessagesTest {
         assertThatThrownBy(() -> parse(body, null))
                 .isInstanceOf(DispatchException.class)
                 .hasMessage(message);
+    }
+
+    // ---- one suite-version rule ----
+
+    /**
+     * Versions the copies of the suite-version pattern disagreed on (the rollback form accepted a ten-digit hotfix
+     * number the tag parser failed on with a NumberFormatException, and refused 2026.04.01 under another rule):
+     * tag parsing, the suite form and the rollback form now give one answer.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"2026.04.01", "2026.04.0", "2026.04.1234567890", "2026.4"})
+    void aSuiteVersionIsRefusedByOneRuleEverywhere(String version) {
+        ReleaseRuleException byTag = catchRule(() -> new SuiteTagParser(CONFIG).parse("suite-" + version));
+        ReleaseRuleException bySuiteForm = catchRule(() -> parse(json("{'version': '" + version + "'}"), null));
+        ReleaseRuleException byRollbackForm = catchRule(() -> parse(json("{'kind': 'rollback', 'version': '" + version + "'}"), null));
+        assertThat(bySuiteForm.rule()).isEqualTo(byTag.rule());
+        assertThat(byRollbackForm.rule()).isIn(byTag.rule(), "version must be a module's SemVer or a suite version: got '" + version + "'");
+        if (version.chars().filter(c -> c == '.').count() == 2) {
+            assertThat(byRollbackForm.rule()).isEqualTo(byTag.rule());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2026.04.1", "2026.10.12"})
+    void aHotfixVersionIsAcceptedEverywhere(String version) {
+        assertThat(new SuiteTagParser(CONFIG).parse("suite-" + version).version()).isEqualTo(version);
+        assertThat(((SuiteDispatch) parse(json("{'version': '" + version + "'}"), null)).version()).isEqualTo(version);
+        assertThat(((RollbackDispatch) parse(json("{'kind': 'rollback', 'version': '" + version + "'}"), null)).version())
+                .isEqualTo(version);
+        assertThat(RollbackTag.parse("rollback-suite-v" + version).version()).isEqualTo(version);
+    }
+
+    private static ReleaseRuleException catchRule(Runnable call) {
+        try {
+            call.run();
+        } catch (ReleaseRuleException e) {
+            return e;
+        }
+        throw new AssertionError("accepted");
     }
 }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stellarelease.airgap.AirgapBundle;
 import io.stellarelease.airgap.AirgapStage;
 import io.stellarelease.cli.StellaRelease;
-import io.stellarelease.publish.LocalRegistry;
+import io.stellarelease.clients.LocalRegistry;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;
 import io.stellarelease.state.StepResult;
@@ -219,7 +219,7 @@ class AirgapBundleTest extends PipelineTestSupport {
         Path chart = Files.createTempFile("chart-", ".oci.tar");
         try {
             String version = manifest.at("/helm/version").asText();
-            tags.put("git.stella-ops.org/stella-ops.org/charts/stellaops:" + version, io.stellarelease.publish.HelmOciArtifact.write(
+            tags.put("git.stella-ops.org/stella-ops.org/charts/stellaops:" + version, io.stellarelease.clients.HelmOciArtifact.write(
                     dir.resolve(manifest.at("/helm/file").asText()), "stellaops", version, version, chart));
         } finally {
             Files.deleteIfExists(chart);

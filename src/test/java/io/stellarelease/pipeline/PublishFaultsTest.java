@@ -1,6 +1,6 @@
 package io.stellarelease.pipeline;
 
-import io.stellarelease.publish.GiteaStandIn.Drop;
+import io.stellarelease.clients.GiteaStandIn.Drop;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;
 import org.assertj.core.api.SoftAssertions;

@@ -31,7 +31,7 @@ class PublishRegistryDownTest extends PublishingTestSupport {
     @Test
     void aRegistryThatRefusesConnectionsFailsTheStageOnceNamingHostAndReason() throws Exception {
         ReleaseRun run;
-        try (LogCapture retries = LogCapture.of("io.stellarelease.publish.RetryingHttp")) {
+        try (LogCapture retries = LogCapture.of("io.stellarelease.clients.RetryingHttp")) {
             run = release(TAG, true);
 
             // Connection attempts to the registry, from the retry log (a line per failed attempt, the last one's

@@ -2,7 +2,7 @@ package io.stellarelease.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stellarelease.cli.StellaRelease;
-import io.stellarelease.publish.LocalRegistry;
+import io.stellarelease.clients.LocalRegistry;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.StageRecord;
 import io.stellarelease.state.Status;
@@ -177,8 +177,8 @@ class PublishReleaseTest extends PublishingTestSupport {
         assertThat(noRelease.code()).isEqualTo(2);
 
         // Remote: an asset deleted from the release behind our back.
-        var client = new io.stellarelease.publish.GiteaClient(gitea.baseUrl(), io.stellarelease.publish.Secret.of(TOKEN),
-                io.stellarelease.publish.RetryPolicy.none(), false);
+        var client = new io.stellarelease.clients.GiteaClient(gitea.baseUrl(), io.stellarelease.clients.Secret.of(TOKEN),
+                io.stellarelease.clients.RetryPolicy.none(), false);
         long releaseId = client.getReleaseByTag(OWNER, REPO, TAG).orElseThrow().id();
         long chartAsset = client.listAssets(OWNER, REPO, releaseId).stream()
                 .filter(a -> a.name().equals("stellaops-2026.04.tgz")).findFirst().orElseThrow().id();

@@ -3,8 +3,8 @@ package io.stellarelease.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stellarelease.publish.GiteaStandIn;
-import io.stellarelease.publish.LocalRegistry;
+import io.stellarelease.clients.GiteaStandIn;
+import io.stellarelease.clients.LocalRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

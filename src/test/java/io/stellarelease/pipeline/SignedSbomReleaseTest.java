@@ -2,7 +2,7 @@ package io.stellarelease.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stellarelease.publish.LocalRegistry;
+import io.stellarelease.clients.LocalRegistry;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;
 import org.cyclonedx.Version;
