@@ -1,5 +1,6 @@
 package io.stellarelease.app;
 
+import io.stellarelease.pipeline.ReleaseRunner;
 import io.stellarelease.config.ConfigException;
 import io.stellarelease.pipeline.PipelineReload;
 import org.apache.camel.CamelContext;

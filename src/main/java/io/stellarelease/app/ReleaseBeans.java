@@ -1,5 +1,7 @@
 package io.stellarelease.app;
 
+import io.stellarelease.kamelets.UserSteps;
+import io.stellarelease.pipeline.ReleaseRunner;
 import io.stellarelease.config.ConfigLoader;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.exec.ExecJobBinding;
@@ -319,8 +321,8 @@ public class ReleaseBeans implements CamelConfiguration {
 
     /** What the kamelets of YAML stages call (routes/kamelets/). */
     @BindToRegistry
-    public io.stellarelease.pipeline.UserSteps userSteps() {
-        return new io.stellarelease.pipeline.UserSteps(new ExecPlanner(config(), moduleVersions()), targets());
+    public UserSteps userSteps() {
+        return new UserSteps(new ExecPlanner(config(), moduleVersions()), targets());
     }
 
     @BindToRegistry

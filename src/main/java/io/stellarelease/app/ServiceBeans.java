@@ -1,5 +1,6 @@
 package io.stellarelease.app;
 
+import io.stellarelease.pipeline.ReleaseRunner;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.dispatch.DispatchMessages;
 import io.stellarelease.exec.ProcessTreeExecutor;

@@ -1,7 +1,7 @@
 package io.stellarelease.cli;
 
 import io.stellarelease.app.CamelApp;
-import io.stellarelease.app.ReleaseRunner;
+import io.stellarelease.pipeline.ReleaseRunner;
 import io.stellarelease.config.ConfigException;
 import io.stellarelease.logging.LogFormat;
 import io.stellarelease.rules.ReleaseRuleException;

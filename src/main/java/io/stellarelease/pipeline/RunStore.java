@@ -65,7 +65,7 @@ public class RunStore {
                 run.setSuite(json.treeToValue(state.get("suite"), SuiteVersion.class));
             }
             if (state.hasNonNull("rollback")) {
-                run.setRollback(json.treeToValue(state.get("rollback"), io.stellarelease.rollback.RollbackTag.class));
+                run.setRollback(json.treeToValue(state.get("rollback"), io.stellarelease.rules.RollbackTag.class));
             }
             if (state.hasNonNull("fixes")) {
                 run.setFixes(state.get("fixes").asText());

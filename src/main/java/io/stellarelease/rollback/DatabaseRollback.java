@@ -1,5 +1,6 @@
 package io.stellarelease.rollback;
 
+import io.stellarelease.rules.RollbackTag;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.dbbackup.DatabaseBackups;
 import io.stellarelease.dbbackup.DatabaseJobs;

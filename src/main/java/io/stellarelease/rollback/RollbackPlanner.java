@@ -1,5 +1,6 @@
 package io.stellarelease.rollback;
 
+import io.stellarelease.rules.RollbackTag;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.exec.CommandTemplate;
 import io.stellarelease.exec.ExecJob;

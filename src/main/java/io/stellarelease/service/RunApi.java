@@ -152,7 +152,7 @@ public class RunApi {
         }
         body.put("logs", logs);
         // The stages the pipeline route lists, in order: those not started yet are waiting.
-        body.put("plannedStages", plan.stages(io.stellarelease.app.ReleaseRunner.pipelineFor(run.kind())));
+        body.put("plannedStages", plan.stages(io.stellarelease.pipeline.ReleaseRunner.pipelineFor(run.kind())));
         body.put("files", ReleaseFiles.list(run.id(), run.releaseDir() == null ? null : Path.of(run.releaseDir())));
         return new HttpAnswer(200, body);
     }

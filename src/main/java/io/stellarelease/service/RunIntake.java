@@ -71,7 +71,7 @@ public class RunIntake {
      * (422 naming the rule when it cannot be done), then recorded and run like a release.
      */
     public HttpAnswer rollback(io.stellarelease.rollback.RollbackRequest request, String source, String delivery) {
-        io.stellarelease.rollback.RollbackTag tag = rollbacks.resolve(request);
+        io.stellarelease.rules.RollbackTag tag = rollbacks.resolve(request);
         return answer(manager.submit(new RunRequest("rollback", tag.tag(), tag.label(), source, delivery, null, null,
                 request.dryRun(), false, true)));
     }

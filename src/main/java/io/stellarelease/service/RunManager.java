@@ -1,6 +1,6 @@
 package io.stellarelease.service;
 
-import io.stellarelease.app.ReleaseRunner;
+import io.stellarelease.pipeline.ReleaseRunner;
 import io.stellarelease.exec.ProcessTreeExecutor;
 import io.stellarelease.pipeline.ReleaseMetrics;
 import io.stellarelease.pipeline.RunStore;

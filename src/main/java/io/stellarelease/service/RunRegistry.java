@@ -204,7 +204,7 @@ public class RunRegistry {
     static String releaseKey(String kind, String tag, String version) {
         return switch (kind) {
             case "rollback" -> {
-                var rollback = io.stellarelease.rollback.RollbackTag.parse(tag);
+                var rollback = io.stellarelease.rules.RollbackTag.parse(tag);
                 yield rollback.target().equals("module") ? "rollback/module-" + rollback.module() : "rollback/suite";
             }
             case "module" -> "module/" + ModuleTagParser.nameInTag(tag) + "/" + version;

@@ -3,7 +3,7 @@ package io.stellarelease.state;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.stellarelease.rules.ModuleTagParser;
 import io.stellarelease.rules.ModuleTagParser.ModuleTag;
-import io.stellarelease.rollback.RollbackTag;
+import io.stellarelease.rules.RollbackTag;
 import io.stellarelease.rules.SuiteVersion;
 
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.stellarelease.state;
 
-import io.stellarelease.rollback.RollbackTag;
+import io.stellarelease.rules.RollbackTag;
 import io.stellarelease.rules.ModuleTagParser.ModuleTag;
 import io.stellarelease.rules.SuiteVersion;
 

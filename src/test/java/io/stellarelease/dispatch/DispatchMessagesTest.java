@@ -2,7 +2,7 @@ package io.stellarelease.dispatch;
 
 import io.stellarelease.config.ConfigLoader;
 import io.stellarelease.config.ReleaseConfig;
-import io.stellarelease.rollback.RollbackTag;
+import io.stellarelease.rules.RollbackTag;
 import io.stellarelease.rules.ReleaseRuleException;
 import io.stellarelease.rules.SuiteTagParser;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.stellarelease.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stellarelease.app.ReleaseRunner;
+import io.stellarelease.pipeline.ReleaseRunner;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;
 import org.junit.jupiter.api.Test;

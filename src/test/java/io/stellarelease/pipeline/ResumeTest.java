@@ -2,7 +2,7 @@ package io.stellarelease.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stellarelease.app.ReleaseRunner;
+import io.stellarelease.pipeline.ReleaseRunner;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.StageRecord;
 import io.stellarelease.state.Status;

@@ -1,12 +1,7 @@
-package io.stellarelease.app;
+package io.stellarelease.pipeline;
 
 import io.stellarelease.config.ReleaseConfig;
-import io.stellarelease.pipeline.PipelineException;
-import io.stellarelease.pipeline.PipelinePlan;
-import io.stellarelease.pipeline.RunValues;
-import io.stellarelease.pipeline.StageTracker;
 import io.stellarelease.state.PlannedStage;
-import io.stellarelease.pipeline.RunStore;
 import io.stellarelease.state.ReleaseRequest;
 import io.stellarelease.state.ReleaseRun;
 import org.apache.camel.CamelContext;

@@ -1,5 +1,6 @@
-package io.stellarelease.pipeline;
+package io.stellarelease.kamelets;
 
+import io.stellarelease.stages.ExecPlanner;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -8,7 +9,6 @@ import io.stellarelease.clients.GtPlannedRequest;
 import io.stellarelease.clients.PlainHttp;
 import io.stellarelease.publishing.PlanFile;
 import io.stellarelease.publishing.PublishTargets;
-import io.stellarelease.stages.ExecPlanner;
 import io.stellarelease.state.Artifact;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;

@@ -1,6 +1,5 @@
-package io.stellarelease.rollback;
+package io.stellarelease.rules;
 
-import io.stellarelease.rules.SuiteVersion;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
