@@ -29,13 +29,20 @@ public class AnnouncementLog {
     public record Log(String tag, List<Sent> sent) { }
 
     private final ReleaseHistory history;
+    private final String suffix;
 
     public AnnouncementLog(ReleaseHistory history) {
+        this(history, "announced");
+    }
+
+    /** A log of another notice about a release: {@code suites/<tag>.<suffix>.json} (e.g. {@code degraded-announced}). */
+    public AnnouncementLog(ReleaseHistory history, String suffix) {
         this.history = history;
+        this.suffix = suffix;
     }
 
     public Path file(String tag) {
-        return history.dir().resolve("suites").resolve(tag + ".announced.json");
+        return history.dir().resolve("suites").resolve(tag + "." + suffix + ".json");
     }
 
     public synchronized List<Sent> sent(String tag) {

@@ -63,12 +63,14 @@ public class Announcements {
 
     private final ReleaseConfig config;
     private final AnnouncementLog log;
+    private final ReleaseHistory history;
     private final CamelContext context;
     private final HttpClient http;
 
     public Announcements(ReleaseConfig config, ReleaseHistory history, CamelContext context) {
         this.config = config;
         this.log = new AnnouncementLog(history);
+        this.history = history;
         this.context = context;
         this.http = HttpClient.newBuilder().connectTimeout(timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -161,7 +163,8 @@ public class Announcements {
                     email(config.announce().email(), message);
                 } else {
                     String name = target.substring("webhook:".length());
-                    webhook(tag, config.announce().webhooks().stream().filter(h -> h.name().equals(name)).findFirst().orElseThrow(), message);
+                    ReleaseConfig.ChatHook hook = config.announce().webhooks().stream().filter(h -> h.name().equals(name)).findFirst().orElseThrow();
+                    webhook(transactionId(tag, hook), hook, message);
                 }
                 log.add(tag, new AnnouncementLog.Sent(target, Instant.now(), sha256(message.text())));
             } catch (AnnounceException e) {
@@ -247,10 +250,47 @@ public class Announcements {
         return "stella-release." + tag + "." + hook.name();
     }
 
-    private void webhook(String tag, ReleaseConfig.ChatHook hook, Message message) throws AnnounceException {
+    /**
+     * Sends a notice about a released suite ({@code what}, e.g. {@code degraded}) once to every configured target not sent
+     * it yet, recording each in {@code <history>/suites/<tag>.<what>-announced.json} as it goes, like the release's own
+     * announcement. Returns the targets that failed, with their reasons (empty: every target has it). No {@code announce}
+     * section: nothing to send, an empty list.
+     */
+    public List<String> noticeOnce(String tag, String what, Message message) {
+        if (config.announce() == null) {
+            return List.of();
+        }
+        AnnouncementLog notices = new AnnouncementLog(history, what + "-announced");
+        List<String> failures = new ArrayList<>();
+        for (String target : targets()) {
+            if (notices.sent(tag, target).isPresent()) {
+                continue;
+            }
+            try {
+                if (target.equals(EMAIL)) {
+                    email(config.announce().email(), message);
+                } else {
+                    String name = target.substring("webhook:".length());
+                    ReleaseConfig.ChatHook hook = config.announce().webhooks().stream().filter(h -> h.name().equals(name)).findFirst().orElseThrow();
+                    webhook(transactionId(tag, hook) + "." + what, hook, message);
+                }
+                notices.add(tag, new AnnouncementLog.Sent(target, Instant.now(), sha256(message.text())));
+            } catch (AnnounceException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        return failures;
+    }
+
+    /** Whether any target is configured for notices ({@code announce} with a webhook or e-mail). */
+    public boolean hasTargets() {
+        return config.announce() != null && !targets().isEmpty();
+    }
+
+    private void webhook(String transactionId, ReleaseConfig.ChatHook hook, Message message) throws AnnounceException {
         Secret url = resolve(hook.url(), "webhook " + hook.name() + " url");
         boolean matrix = hook.formatOrDefault().equals("matrix");
-        String target = matrix ? url.reveal().replaceAll("/+$", "") + "/" + URLEncoder.encode(transactionId(tag, hook), StandardCharsets.UTF_8)
+        String target = matrix ? url.reveal().replaceAll("/+$", "") + "/" + URLEncoder.encode(transactionId, StandardCharsets.UTF_8)
                 : url.reveal();
         HttpRequest.Builder request;
         try {

@@ -232,6 +232,12 @@ public class ReleaseBeans implements CamelConfiguration {
         return new io.stellarelease.announce.Announcements(config(), history(), context);
     }
 
+    /** The post-release watch: started by the watch stage, advanced under serve (routes/service/release-watch.yaml). */
+    @BindToRegistry
+    public io.stellarelease.watch.ReleaseWatch releaseWatch(CamelContext context) {
+        return new io.stellarelease.watch.ReleaseWatch(config(), history(), announcements(context), java.time.Clock.systemUTC());
+    }
+
     @BindToRegistry
     public ModuleValidator moduleValidator() {
         return new ModuleValidator(config(), moduleVersions(), new GitInfo());

@@ -47,6 +47,7 @@ public final class ConfigLoader {
         checkSigningAndHotfix(file, config);
         DatabaseChecks.check(file, config);
         AnnounceChecks.check(file, config);
+        WatchChecks.check(file, config);
         return config;
     }
 
@@ -125,7 +126,7 @@ public final class ConfigLoader {
                         p.retry() == null ? PublishChecks.DEFAULT_RETRY : p.retry());
         return new ReleaseConfig(c.workspace(), c.output(), c.parallelism(), c.rules(), c.codenames(), c.channels(),
                 c.testGate(), c.modules(), c.containers(), c.cli(), c.helm(), c.gitea(), filled, c.checkout(), c.rollback(),
-                c.airgap(), c.signing(), withHotfixDefaults(c.hotfix()), c.database(), c.announce());
+                c.airgap(), c.signing(), withHotfixDefaults(c.hotfix()), c.database(), c.announce(), c.watch());
     }
 
     /** Parts of the hotfix section left out take the defaults (hotfix/{version}, main, list). */

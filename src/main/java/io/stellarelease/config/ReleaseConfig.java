@@ -35,7 +35,8 @@ public record ReleaseConfig(
         Signing signing,
         Hotfix hotfix,
         Database database,
-        Announce announce) {
+        Announce announce,
+        Watch watch) {
 
     public record Rules(List<String> suiteMonths, String changelog, String checklist,
                         List<String> checklistRequiredFor) { }
@@ -208,6 +209,57 @@ public record ReleaseConfig(
             return security == null ? "none" : security;
         }
     }
+
+    /**
+     * The post-release watch (README "Post-release watch"): after a real suite release, {@code serve} runs the checks
+     * every {@code stella.watch.interval} for {@code window} (PT48H by default); a breached check marks the release
+     * degraded in the release history and announces it (to {@code announce}'s targets, {@code template}) once.
+     * {@code enabled: false} keeps the section without watching.
+     */
+    public record Watch(Boolean enabled, Duration window, Duration timeout, List<HealthCheck> health, Prometheus prometheus,
+                        Boolean announce, String template) {
+        public static final Duration DEFAULT_WINDOW = Duration.ofHours(48);
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+        public Watch {
+            health = health == null ? List.of() : List.copyOf(health);
+        }
+
+        public boolean on() {
+            return !Boolean.FALSE.equals(enabled);
+        }
+
+        public Duration windowOrDefault() {
+            return window == null ? DEFAULT_WINDOW : window;
+        }
+
+        public Duration timeoutOrDefault() {
+            return timeout == null ? DEFAULT_TIMEOUT : timeout;
+        }
+
+        public boolean announces() {
+            return !Boolean.FALSE.equals(announce);
+        }
+    }
+
+    /** A health URL: a GET must answer one of {@code expect} (status codes; empty: any 2xx). */
+    public record HealthCheck(String name, String url, List<Integer> expect) {
+        public HealthCheck {
+            expect = expect == null ? List.of() : List.copyOf(expect);
+        }
+    }
+
+    /**
+     * Prometheus' HTTP API ({@code url}, e.g. http://127.0.0.1:9090), its bearer token ({ env } or { file }, optional),
+     * and the instant queries whose every sample must stay within {@code max} / {@code min}.
+     */
+    public record Prometheus(String url, SecretRef token, List<PromQuery> queries) {
+        public Prometheus {
+            queries = queries == null ? List.of() : List.copyOf(queries);
+        }
+    }
+
+    public record PromQuery(String name, String query, Double max, Double min) { }
 
     /** The codename registered for a suite version ({@code 2026.04}), if any. */
     public Optional<String> codenameFor(String suiteVersion) {

@@ -29,6 +29,11 @@ public class CompatibilityMatrix {
     }
 
     public Map<String, Object> json(List<ReleaseHistory.Entry> history) {
+        return json(history, Map.of());
+    }
+
+    /** With each suite's post-release watch ({@code watches} by tag): {@code watch} (its status) and, degraded, {@code breach}. */
+    public Map<String, Object> json(List<ReleaseHistory.Entry> history, Map<String, ReleaseWatches.Watch> watches) {
         List<ReleaseHistory.Entry> suites = suites(history);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (ReleaseHistory.Entry s : suites) {
@@ -40,6 +45,11 @@ public class CompatibilityMatrix {
             row.put("hotfixOf", s.hotfixOf());
             row.put("releasedAt", SupportWindows.day(s).toString());
             row.put("modules", s.modules());
+            ReleaseWatches.Watch watch = watches.get(s.tag());
+            row.put("watch", watch == null ? null : watch.status());
+            if (watch != null && watch.breach() != null) {
+                row.put("breach", watch.breach());
+            }
             rows.add(row);
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -49,21 +59,37 @@ public class CompatibilityMatrix {
     }
 
     public String markdown(List<ReleaseHistory.Entry> history) {
+        return markdown(history, Map.of());
+    }
+
+    /** The last column says each suite's post-release watch: watching, healthy, or degraded with its breach. */
+    public String markdown(List<ReleaseHistory.Entry> history, Map<String, ReleaseWatches.Watch> watches) {
         List<ReleaseHistory.Entry> suites = suites(history);
         List<String> modules = modules(suites);
         StringBuilder md = new StringBuilder("# Compatibility matrix\n\nSuite releases and the module versions each shipped, newest first.\n\n");
         md.append("| suite | codename | channel | released |");
         modules.forEach(m -> md.append(' ').append(m).append(" |"));
-        md.append("\n|---|---|---|---|");
+        md.append(" watch |\n|---|---|---|---|");
         modules.forEach(m -> md.append("---|"));
-        md.append('\n');
+        md.append("---|\n");
         for (ReleaseHistory.Entry s : suites) {
             md.append("| ").append(s.version()).append(" | ").append(s.codename()).append(" | ").append(s.channel())
                     .append(" | ").append(SupportWindows.day(s)).append(" |");
             modules.forEach(m -> md.append(' ').append(s.modules().getOrDefault(m, "–")).append(" |"));
-            md.append('\n');
+            md.append(' ').append(watchCell(watches.get(s.tag()))).append(" |\n");
         }
         return md.toString();
+    }
+
+    /** {@code degraded: error-rate 0.31 (max 0.05) at 2026-04-16T10:00:00Z}, {@code healthy}, {@code watching}, or –. */
+    static String watchCell(ReleaseWatches.Watch watch) {
+        if (watch == null) {
+            return "–";
+        }
+        ReleaseWatches.Breach b = watch.breach();
+        String cell = b == null ? watch.status()
+                : watch.status() + ": " + b.check() + " " + b.value() + " (" + b.threshold() + ") at " + b.at();
+        return cell.replace("|", "\\|").replaceAll("[\r\n]+", " ");
     }
 
     private static List<ReleaseHistory.Entry> suites(List<ReleaseHistory.Entry> history) {

@@ -2,6 +2,7 @@ package io.stellarelease.service;
 
 import io.stellarelease.history.CompatibilityMatrix;
 import io.stellarelease.history.ReleaseHistory;
+import io.stellarelease.history.ReleaseWatches;
 import io.stellarelease.history.SupportWindows;
 import io.stellarelease.intake.HttpAnswerException;
 import org.apache.camel.Exchange;
@@ -24,9 +25,11 @@ public class HistoryApi {
     private final SupportWindows support;
     private final CompatibilityMatrix matrix;
     private final Clock clock;
+    private final ReleaseWatches watches;
 
     public HistoryApi(ReleaseHistory history, SupportWindows support, CompatibilityMatrix matrix, Clock clock) {
         this.history = history;
+        this.watches = new ReleaseWatches(history);
         this.support = support;
         this.matrix = matrix;
         this.clock = clock;
@@ -36,6 +39,7 @@ public class HistoryApi {
         LocalDate date = date(exchange.getMessage().getHeader("date", String.class));
         List<ReleaseHistory.Entry> all = history.entries();
         List<Map<String, Object>> releases = new ArrayList<>();
+        Map<String, ReleaseWatches.Watch> watched = watches();
         List<ReleaseHistory.Entry> newestFirst = new ArrayList<>(all);
         java.util.Collections.reverse(newestFirst);
         for (ReleaseHistory.Entry e : newestFirst) {
@@ -54,6 +58,9 @@ public class HistoryApi {
             r.put("status", s.status());
             r.put("standardUntil", s.standardUntil() == null ? null : s.standardUntil().toString());
             r.put("securityUntil", s.securityUntil() == null ? null : s.securityUntil().toString());
+            if (e.kind().equals("suite")) {
+                r.put("watch", watched.get(e.tag()));
+            }
             releases.add(r);
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -71,10 +78,17 @@ public class HistoryApi {
             default -> throw new HttpAnswerException(400, "format must be json or markdown: got '" + format + "'");
         } : accept != null && accept.contains("text/markdown");
         List<ReleaseHistory.Entry> all = history.entries();
+        Map<String, ReleaseWatches.Watch> watched = watches();
         if (markdown) {
-            return new HttpAnswer(200, matrix.markdown(all), Map.of(Exchange.CONTENT_TYPE, "text/markdown; charset=utf-8"));
+            return new HttpAnswer(200, matrix.markdown(all, watched), Map.of(Exchange.CONTENT_TYPE, "text/markdown; charset=utf-8"));
         }
-        return new HttpAnswer(200, matrix.json(all));
+        return new HttpAnswer(200, matrix.json(all, watched));
+    }
+
+    private Map<String, ReleaseWatches.Watch> watches() {
+        Map<String, ReleaseWatches.Watch> byTag = new LinkedHashMap<>();
+        watches.all().forEach(w -> byTag.put(w.tag(), w));
+        return byTag;
     }
 
     private LocalDate date(String text) {

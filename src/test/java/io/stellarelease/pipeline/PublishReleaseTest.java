@@ -51,9 +51,9 @@ class PublishReleaseTest extends PublishingTestSupport {
         assertThat(run.getStages()).extracting(StageRecord::getName).containsExactly("validate", "test-gate",
                 "build-modules", "build-containers", "build-cli", "build-helm", "sboms", "backup-database", "publish-nuget",
                 "push-containers", "publish-helm", "release-manifest", "sign-checksums", "airgap-bundle", "create-release", "verify",
-                "record-history", "announce", "summary");
+                "record-history", "announce", "watch", "summary");
         // No signing key (SignedSbomReleaseTest signs), database or announcement configured here: those stages are skipped.
-        assertThat(run.getStages()).filteredOn(s -> !List.of("test-gate", "sign-checksums", "backup-database", "announce").contains(s.getName()))
+        assertThat(run.getStages()).filteredOn(s -> !List.of("test-gate", "sign-checksums", "backup-database", "announce", "watch").contains(s.getName()))
                 .allSatisfy(s -> assertThat(s.getStatus()).as(s.getName()).isEqualTo(Status.DONE));
         assertThat(run.stage("sign-checksums").orElseThrow().getReason()).isEqualTo("no signing key configured (signing.key)");
         Path dir = out.resolve("2026.04");

@@ -37,7 +37,7 @@ class ResumeTest extends PipelineTestSupport {
         assertThat(resumed.getStages()).extracting(StageRecord::getName).containsExactly("validate", "test-gate",
                 "build-modules", "build-containers", "build-cli", "build-helm", "sboms", "backup-database", "publish-nuget",
                 "push-containers", "publish-helm", "release-manifest", "sign-checksums", "airgap-bundle", "create-release", "verify",
-                "record-history", "announce", "summary");
+                "record-history", "announce", "watch", "summary");
         assertThat(resumed.stage("validate").orElseThrow().isEarlierAttempt()).isTrue();
         assertThat(resumed.stage("test-gate").orElseThrow().isEarlierAttempt()).isTrue();
         assertThat(resumed.stage("build-modules").orElseThrow().isEarlierAttempt()).isFalse();

@@ -30,7 +30,7 @@ class SuiteReleaseTest extends PipelineTestSupport {
      * DatabaseRollbackTest backs up, AnnounceTest announces).
      */
     static final List<String> PUBLISHING = List.of("backup-database", "publish-nuget", "push-containers", "publish-helm",
-            "create-release", "verify", "sign-checksums", "announce");
+            "create-release", "verify", "sign-checksums", "announce", "watch");
 
     /** The pipeline as configured in config/release.yaml, air-gap bundle included. */
     @Override
@@ -47,7 +47,7 @@ class SuiteReleaseTest extends PipelineTestSupport {
         assertThat(run.getStages()).extracting(s -> s.getName()).containsExactly("validate", "test-gate",
                 "build-modules", "build-containers", "build-cli", "build-helm", "sboms", "backup-database", "publish-nuget",
                 "push-containers", "publish-helm", "release-manifest", "sign-checksums", "airgap-bundle", "create-release", "verify",
-                "record-history", "announce", "summary");
+                "record-history", "announce", "watch", "summary");
         assertThat(run.getStages()).allSatisfy(s -> assertThat(s.getStatus())
                 .isEqualTo(PUBLISHING.contains(s.getName()) ? Status.SKIPPED : Status.DONE));
         assertThat(run.stage("publish-nuget").orElseThrow().getReason()).contains("no NuGet feed configured");
