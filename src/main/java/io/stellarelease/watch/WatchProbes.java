@@ -134,7 +134,7 @@ public class WatchProbes {
         }
         String value = format(values.get(worst)[0]);
         boolean breached = worstExcess > 0;
-        return new Outcome(new CheckResult(q.name(), PROMETHEUS, !breached, value, q.query() + (labels.get(worst).isEmpty() ? "" : " " + labels.get(worst))
+        return new Outcome(new CheckResult(q.name(), PROMETHEUS, !breached, value, q.query() + (labels.get(worst).isEmpty() ? "" : ": " + labels.get(worst))
                 + " = " + value + (breached ? ", past " : ", within ") + threshold), breached, threshold);
     }
 
@@ -168,15 +168,18 @@ public class WatchProbes {
         return String.format(Locale.ROOT, "%.6g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replaceAll("\\.(e|$)", "$1");
     }
 
+    /** A sample's series as PromQL writes it: {@code name{label="value",...}} (labels sorted). */
     private static String labels(JsonNode metric) {
         TreeMap<String, String> sorted = new TreeMap<>();
         metric.fields().forEachRemaining(f -> sorted.put(f.getKey(), f.getValue().asText()));
-        if (sorted.isEmpty()) {
-            return "";
+        String name = sorted.remove("__name__");
+        StringBuilder b = new StringBuilder(name == null ? "" : name);
+        if (!sorted.isEmpty()) {
+            b.append('{');
+            sorted.forEach((k, v) -> b.append(b.charAt(b.length() - 1) == '{' ? "" : ",").append(k).append("=\"").append(v).append('"'));
+            b.append('}');
         }
-        StringBuilder b = new StringBuilder("{");
-        sorted.forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append(k).append("=\"").append(v).append('"'));
-        return b.append('}').toString();
+        return b.toString();
     }
 
     private static String errorOf(String body) {
