@@ -7,7 +7,8 @@ cd "$(dirname "$0")"
 need=()
 # chromium and chromedriver: the dashboard tests drive Debian's headless Chromium with Selenium.
 # gpg and gpgconf (gnupg): SignedSbomReleaseTest checks the release's signature with gpg --verify.
-for tool in git bash sha256sum tar unzip zip docker-registry skopeo chromium chromedriver gpg gpgconf; do
+# prometheus: the post-release watch tests (WatchServiceTest, WatchRestartTest) query a real Prometheus.
+for tool in git bash sha256sum tar unzip zip docker-registry skopeo chromium chromedriver gpg gpgconf prometheus; do
   command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
 done
 if [ ${#need[@]} -gt 0 ]; then
