@@ -85,6 +85,9 @@ async function showRuns(gen) {
       next = data.next || null;
     } while (next && runs.length < shown);
     renderRuns(runs, next !== null);
+    const history = await getJson('/api/v1/releases');
+    if (gen !== generation) return;
+    renderReleases(history.releases || []);
     setLive(true);
   } catch (e) {
     setLive(false);
@@ -104,6 +107,28 @@ function renderRuns(runs, more) {
     el('td', { text: elapsed(run.startedAt, run.finishedAt || (run.state === 'running' ? null : run.startedAt)) }))));
   document.getElementById('no-runs').hidden = runs.length > 0;
   document.getElementById('more-runs').hidden = !more;
+}
+
+// The release history with each suite's post-release watch: watching, healthy, or degraded with its breach.
+function renderReleases(releases) {
+  const body = document.querySelector('#releases tbody');
+  body.replaceChildren(...releases.map(r => {
+    const w = r.watch;
+    const b = w && w.breach;
+    const watch = w ? el('td', { class: 'watch' }, el('span', { class: 'badge ' + w.status, text: w.status }),
+      b ? el('span', { class: 'breach', text: ' ' + b.check + ' ' + b.value + ' (' + b.threshold + ') at ' + when(b.at) }) : null,
+      !b && w.status === 'watching' ? el('span', { class: 'muted', text: ' until ' + when(w.endsAt) }) : null,
+      w.note ? el('span', { class: 'muted', text: ' ' + w.note }) : null)
+      : el('td', { class: 'muted', text: r.kind === 'suite' ? 'not watched' : '' });
+    return el('tr', { 'data-release': r.tag, 'data-watch': w ? w.status : '' },
+      el('td', { text: r.tag }),
+      el('td', { text: r.kind === 'module' ? r.name + ' ' + r.version : r.version }),
+      el('td', { text: r.channel || '' }),
+      el('td', { text: when(r.releasedAt) }),
+      el('td', { text: r.status }),
+      watch);
+  }));
+  document.getElementById('no-releases').hidden = releases.length > 0;
 }
 
 function showMore() {

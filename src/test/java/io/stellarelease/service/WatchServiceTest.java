@@ -105,6 +105,20 @@ class WatchServiceTest {
         assertThat(awaitWatch(nova, w -> true).get("announced").asBoolean()).isTrue();
         // The healthy release stays healthy: a watch that is closed is not checked again.
         assertThat(awaitWatch(stable, w -> true).get("status").asText()).isEqualTo("healthy");
+
+        // The dashboard's release list shows both, the degraded one with its breach (Debian's Chromium, headless).
+        org.openqa.selenium.chrome.ChromeDriver browser = Browser.start();
+        try {
+            browser.get("http://127.0.0.1:" + fixture.port + "/");
+            var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100));
+            var row = wait.until(org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(
+                    org.openqa.selenium.By.cssSelector("#releases tr[data-release='" + nova + "'][data-watch='degraded']")));
+            assertThat(row.getText()).contains("degraded").contains("error-rate 0.31 (max 0.05)");
+            assertThat(browser.findElement(org.openqa.selenium.By.cssSelector("#releases tr[data-release='" + stable + "']"))
+                    .getAttribute("data-watch")).isEqualTo("healthy");
+        } finally {
+            browser.quit();
+        }
     }
 
     private JsonNode awaitWatch(String tag, Predicate<JsonNode> done) {
