@@ -2,8 +2,8 @@ package io.stellarelease.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stellarelease.sign.Minisign;
-import io.stellarelease.sign.MinisignTool;
+import io.stellarelease.signchecksums.Minisign;
+import io.stellarelease.signchecksums.MinisignTool;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;
 import org.junit.jupiter.api.AfterAll;

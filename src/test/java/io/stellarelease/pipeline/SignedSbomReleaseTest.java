@@ -3,7 +3,7 @@ package io.stellarelease.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stellarelease.clients.LocalRegistry;
-import io.stellarelease.sign.MinisignTool;
+import io.stellarelease.signchecksums.MinisignTool;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;
 import org.cyclonedx.Version;
@@ -187,7 +187,7 @@ class SignedSbomReleaseTest extends PublishingTestSupport {
         // The stage repeated on unchanged checksums (a resumed run) keeps the signature as it is.
         byte[] signatureBefore = Files.readAllBytes(signature);
         byte[] minisigBefore = Files.readAllBytes(minisig);
-        var signing = context.getRegistry().lookupByNameAndType("checksumSigning", io.stellarelease.sign.ChecksumSigning.class);
+        var signing = context.getRegistry().lookupByNameAndType("checksumSigning", io.stellarelease.signchecksums.ChecksumSigning.class);
         assertThat(signing.sign(again)).hasSize(2).allSatisfy(step -> assertThat(step.details()).containsEntry("outcome", "kept"));
         assertThat(Files.readAllBytes(signature)).isEqualTo(signatureBefore);
         assertThat(Files.readAllBytes(minisig)).isEqualTo(minisigBefore);
@@ -198,7 +198,7 @@ class SignedSbomReleaseTest extends PublishingTestSupport {
         assertThat(verified.code()).as(verified.err()).isZero();
         assertThat(verified.out()).contains("SHA256SUMS-2026.04.txt: OpenPGP signature by ").contains("verifies")
                 .contains("SHA256SUMS-2026.04.txt: minisign signature by key "
-                        + io.stellarelease.sign.Minisign.publicKey(Files.readString(minisign.publicKey())).id() + " verifies")
+                        + io.stellarelease.signchecksums.Minisign.publicKey(Files.readString(minisign.publicKey())).id() + " verifies")
                 .contains("sbom/suite-2026.04.cdx.json: sha256 and size match the manifest");
 
         // Neither the secret key nor its passphrase is in any file the release wrote (logs, plan, manifest, state).
