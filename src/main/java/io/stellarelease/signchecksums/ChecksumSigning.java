@@ -25,9 +25,10 @@ import java.util.Optional;
 /**
  * The sign-checksums stage: {@code SHA256SUMS-{version}.txt.asc}, an OpenPGP detached signature of the checksums
  * that {@code gpg --verify} checks, and/or {@code SHA256SUMS-{version}.txt.minisig}, a minisign signature that
- * {@code minisign -V} checks, whichever keys are configured. Keys and passphrases are read (from the environment or a file) only here,
- * held in memory for the signature and never written: not in the log, the plan, the manifest or state.json. The
- * signature itself is not in SHA256SUMS or the manifest (they are what it signs); create-release uploads it.
+ * {@code minisign -V} checks, whichever keys are configured (one step each). Keys and passphrases are read (from the
+ * environment or a file) only here, held in memory for the signature and never written: not in the log, the plan, the
+ * manifest or state.json. The signatures are not in SHA256SUMS or the manifest (they are what they sign);
+ * create-release uploads them.
  */
 public class ChecksumSigning {
     public static final String STAGE = "sign-checksums";

@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A published release of the example workspace with SBOMs and a signed SHA256SUMS, through the real routes: the key is
- * made by gpg in the test, the signature is checked by gpg itself (with only the public key imported), SBOMs are
- * checked against the CycloneDX schema, and neither the key nor its passphrase is in any file the release wrote.
+ * made by gpg in the test, the signature is checked by gpg itself (with only the public key imported); a second
+ * signature, with a key {@code minisign -G} made (encrypted), is checked by {@code minisign -V}; SBOMs are checked
+ * against the CycloneDX schema, and neither key nor passphrase is in any file the release wrote.
  */
 class SignedSbomReleaseTest extends PublishingTestSupport {
     static final String PASSPHRASE = "pass-Phrase-never-written-81c4";
