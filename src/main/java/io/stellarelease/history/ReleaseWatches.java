@@ -38,7 +38,8 @@ public class ReleaseWatches {
 
     /**
      * One release's watch ({@code window}: ISO-8601). {@code rounds}: check rounds made; {@code note}: how it was closed when that needs saying
-     * (the window ended while serve was not running); {@code announced}: the degraded notice went to every target.
+     * (the window ended while serve was not running); {@code announced}: the degraded notice went to every target (true),
+     * not yet to all (false: tried again each round), or there was nothing to send it to (null, {@code announceError} says why).
      */
     public record Watch(String tag, String version, String status, String window, Instant startedAt, Instant endsAt,
                         int rounds, Instant lastCheckedAt, List<CheckResult> lastResults, Breach breach, Instant closedAt,
@@ -57,7 +58,8 @@ public class ReleaseWatches {
                     at, why, announced, announceError);
         }
 
-        public Watch announcedNow(boolean all, String error) {
+        /** {@code all}: every target has the degraded notice (true), some still to send (false), none to send to (null). */
+        public Watch announcedNow(Boolean all, String error) {
             return new Watch(tag, version, status, window, startedAt, endsAt, rounds, lastCheckedAt, lastResults, breach,
                     closedAt, note, all, error);
         }

@@ -107,7 +107,7 @@ public class ReleaseWatch {
         List<WatchProbes.Outcome> outcomes = null;
         for (Watch w : all) {
             try {
-                if (w.status().equals(ReleaseWatches.DEGRADED) && !Boolean.TRUE.equals(w.announced())) {
+                if (w.status().equals(ReleaseWatches.DEGRADED) && Boolean.FALSE.equals(w.announced())) {
                     announce(w);
                     continue;
                 }
@@ -165,7 +165,7 @@ public class ReleaseWatch {
     private void announce(Watch w) {
         ReleaseConfig.Watch settings = config.watch();
         if (settings == null || !settings.announces() || !announcements.hasTargets()) {
-            watches.put(w.announcedNow(true, settings != null && !settings.announces() ? "not announced (watch.announce: false)"
+            watches.put(w.announcedNow(null, settings != null && !settings.announces() ? "not announced (watch.announce: false)"
                     : "not announced: no announce targets configured"));
             return;
         }
