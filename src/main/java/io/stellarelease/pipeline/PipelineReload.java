@@ -8,6 +8,7 @@ import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.apache.camel.model.Model;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -81,6 +82,11 @@ public class PipelineReload extends RouteWatcherReloadStrategy {
     private ScheduledExecutorService scheduler;
     private ScheduledFuture<?> pending;
     private volatile List<Source> loaded;
+    // The other route files the context loaded at start (the service's own: HTTP, dispatch queue), as they were then:
+    // the check loads them too, so an edit is checked against everything its routes will meet.
+    private volatile List<Source> fixed = List.of();
+    // While the pipeline's routes are swapped: the files whose routes are being replaced (their health checks are left out).
+    private volatile Set<String> swapping;
     private volatile Status status;
 
     /**
@@ -113,9 +119,22 @@ public class PipelineReload extends RouteWatcherReloadStrategy {
         camels.setFolder(null);
         reload.setCamelContext(context);
         reload.loaded = reload.read(); // what the routes loaded at start were made from
+        reload.fixed = reload.readFixed();
         reload.status = new Status(0, Instant.now(), null);
         context.addService(reload);
         HealthCheckRegistry.get(context).register(reload.healthCheck());
+        ReloadSafeRouteChecks.install(context, reload::swapped);
+    }
+
+    /** A route that is being replaced right now: one of the pipeline's, a kamelet's or a templated one, during a swap. */
+    boolean swapped(Route route) {
+        Set<String> files = swapping;
+        return files != null && ours(route, files);
+    }
+
+    private static boolean ours(Route route, Set<String> files) {
+        Resource source = route.getSourceResource();
+        return source != null && files.contains(key(source.getLocation())) || route.isCreatedByKamelet() || route.isCreatedByRouteTemplate();
     }
 
     /**
@@ -228,7 +247,9 @@ public class PipelineReload extends RouteWatcherReloadStrategy {
         try (DefaultCamelContext scratch = new DefaultCamelContext(false)) {
             scratch.getCamelContextExtension().setName("route-check");
             scratch.build();
-            addRoutes(scratch, sources, false);
+            List<Source> all = new ArrayList<>(sources);
+            all.addAll(fixed);
+            addRoutes(scratch, all, false);
             new PipelinePlan(scratch, PipelinePlan.PIPELINES.get(0)).checkAll();
             return null;
         } catch (Exception e) {
@@ -256,14 +277,23 @@ public class PipelineReload extends RouteWatcherReloadStrategy {
     /** Replaces the pipeline's routes and kamelets by {@code next}; on failure loads the previous ones again. Null when done. */
     private String replace(List<Source> next) throws Exception {
         List<Source> previous = loaded;
+        Set<String> files = new java.util.HashSet<>();
+        for (List<Source> set : List.of(next, previous)) {
+            set.forEach(s -> files.add(key(s.location())));
+        }
+        // Camel's route checks may have been registered after install: guard them before any route stops.
+        ReloadSafeRouteChecks.install(getCamelContext(), this::swapped);
+        swapping = files;
         try {
-            load(next);
+            load(next, files);
             new PipelinePlan(getCamelContext(), PipelinePlan.PIPELINES.get(0)).checkAll();
         } catch (Exception e) {
             String problem = problem(e);
             LOG.warn("the edited routes did not start ({}): loading the previous routes again", problem);
-            load(previous);
+            load(previous, files);
             return problem;
+        } finally {
+            swapping = null;
         }
         loaded = next;
         status = new Status(status.reloads() + 1, Instant.now(), null);
@@ -271,16 +301,11 @@ public class PipelineReload extends RouteWatcherReloadStrategy {
         return null;
     }
 
-    private void load(List<Source> sources) throws Exception {
+    /** Replaces the routes made from {@code files} (and the kamelets' and templated ones) by those of {@code sources}. */
+    private void load(List<Source> sources, Set<String> files) throws Exception {
         CamelContext context = getCamelContext();
-        Set<String> files = new java.util.HashSet<>();
-        for (List<Source> set : List.of(sources, loaded)) {
-            set.forEach(s -> files.add(key(s.location())));
-        }
         for (Route route : List.copyOf(context.getRoutes())) {
-            Resource source = route.getSourceResource();
-            boolean ours = source != null && files.contains(key(source.getLocation()));
-            if (ours || route.isCreatedByKamelet() || route.isCreatedByRouteTemplate()) {
+            if (ours(route, files)) {
                 context.getRouteController().stopRoute(route.getRouteId());
                 context.removeRoute(route.getRouteId());
             }
@@ -339,6 +364,36 @@ public class PipelineReload extends RouteWatcherReloadStrategy {
                 } catch (IOException e) {
                     // removed while listed: it is simply not part of the new set
                 }
+            }
+        }
+        return List.copyOf(sources.values());
+    }
+
+    /**
+     * The route files the context loaded besides the pipeline's and the kamelets (the service's own), read now: at
+     * install, when the routes running were just loaded from them. They load at start only, so the check keeps these.
+     */
+    private List<Source> readFixed() {
+        Model model = getCamelContext().getCamelContextExtension().getContextPlugin(Model.class);
+        if (model == null) {
+            return List.of();
+        }
+        Set<String> pipeline = loaded.stream().map(s -> key(s.location())).collect(Collectors.toSet());
+        List<Resource> resources = new ArrayList<>();
+        model.getRouteDefinitions().forEach(d -> resources.add(d.getResource()));
+        model.getRouteConfigurationDefinitions().forEach(d -> resources.add(d.getResource()));
+        model.getRouteTemplateDefinitions().forEach(d -> resources.add(d.getResource()));
+        model.getRestDefinitions().forEach(d -> resources.add(d.getResource()));
+        Map<String, Source> sources = new LinkedHashMap<>();
+        for (Resource resource : resources) {
+            if (resource == null || resource.getLocation() == null || resource.getLocation().endsWith(".kamelet.yaml")
+                    || pipeline.contains(key(resource.getLocation())) || sources.containsKey(key(resource.getLocation()))) {
+                continue;
+            }
+            try (InputStream in = resource.getInputStream()) {
+                sources.put(key(resource.getLocation()), new Source(resource.getLocation(), in.readAllBytes()));
+            } catch (IOException e) {
+                LOG.debug("route file {} could not be read again for the reload check: {}", resource.getLocation(), e.getMessage());
             }
         }
         return List.copyOf(sources.values());

@@ -3,6 +3,8 @@ package io.stellarelease.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stellarelease.app.CamelApp;
 import io.stellarelease.config.ConfigException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,10 +39,19 @@ class RouteReloadTest {
         fixture = new ServiceFixture(c -> { });
         routes = fixture.dir.resolve("routes");
         ServiceFixture.copyTree(ServiceFixture.ROOT.resolve("routes"), routes);
+        startService(Map.of());
+    }
+
+    private void startService(Map<String, String> extra) throws Exception {
         Map<String, String> overrides = new HashMap<>(fixture.overrides());
         overrides.putAll(routeOverrides());
         overrides.put("stella.routes.reload.quiet-period", "300ms");
+        overrides.putAll(extra);
         app = CamelApp.start(CamelApp.Mode.SERVE, Path.of("config/application.properties"), fixture.config, overrides);
+    }
+
+    private CamelContext context() {
+        return app.template().getCamelContext();
     }
 
     /** This copy of routes/ as the pipeline's routes and kamelets (the service's own routes stay the repository's). */
@@ -140,6 +151,122 @@ class RouteReloadTest {
         JsonNode next = awaitRun(dispatch("2026.10", "Orion", "stable"));
         assertThat(next.at("/run/state").asText()).as(next.toString()).isEqualTo("succeeded");
         assertThat(names(next.get("plannedStages"))).containsSubsequence(planned).contains("build-cli").doesNotContain("announce");
+    }
+
+    @Test
+    void anEditCallingAServiceRouteIsAccepted() throws Exception {
+        // A pipeline route may call a route of routes/service/ (loaded at start, kept by a reload): the live context has
+        // it, so the reload works, and the check must accept the edit (it used to see only the pipeline's files).
+        Files.writeString(routes.resolve("probe.yaml"), """
+                - route:
+                    id: probe
+                    from:
+                      uri: direct:probe
+                      steps:
+                        - to: direct:dispatch-reject-file
+                """);
+        JsonNode health = awaitRoutes(r -> r.path("reloads").asInt() == 1 || r.has("refused"));
+        assertThat(health.has("refused")).as(health.toString()).isFalse();
+        assertThat(context().getRoute("probe")).isNotNull();
+    }
+
+    @Test
+    void anEditRemovingARouteAServiceRouteCallsIsRefusedWithoutASwap() throws Exception {
+        // A service route (loaded at start only) calls a route of the pipeline's files; an edit that removes that route
+        // would leave the service route calling nothing: refused by the check, before any route is touched (the check
+        // used to pass it, and the swap found it, replacing every pipeline route twice to put them back).
+        Path helper = routes.resolve("probe-helper.yaml");
+        Path service = fixture.dir.resolve("service-extra");
+        app.close();
+        Files.writeString(helper, """
+                - route:
+                    id: probe-helper
+                    from:
+                      uri: direct:probe-helper
+                      steps:
+                        - log: "probe"
+                """);
+        Files.createDirectories(service);
+        Files.writeString(service.resolve("probe.yaml"), """
+                - route:
+                    id: service-probe
+                    from:
+                      uri: direct:service-probe
+                      steps:
+                        - to: direct:probe-helper
+                """);
+        startService(Map.of("stella.service.routes", "{{stella.pipeline.routes}},file:routes/service/*.yaml,file:" + service + "/*.yaml"));
+        Route before = context().getRoute("stage-validate");
+        assertThat(before).isNotNull();
+
+        Files.delete(helper);
+        String refused = awaitRoutes(r -> r.has("refused")).get("refused").asText();
+        assertThat(refused).isEqualTo(service.resolve("probe.yaml") + ":" + lineOf(service.resolve("probe.yaml"), "- to: direct:probe-helper")
+                + ": direct:probe-helper has no route");
+        assertThat(context().getRoute("stage-validate")).as("the pipeline's routes were not replaced").isSameAs(before);
+        assertThat(context().getRoute("probe-helper")).isNotNull();
+        assertThat(awaitRoutes(r -> true).path("reloads").asInt()).isZero();
+    }
+
+    @Test
+    void healthAnswersJsonWhileRoutesAreSwapped() throws Exception {
+        // /observe/health asked over and over while the pipeline's routes are replaced: every answer is JSON, 200 and UP
+        // (a route being removed is not a problem of the service; Camel's route check used to throw on it: a 500).
+        List<String> bad = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        awaitUp();
+        Thread hammer = new Thread(() -> {
+            while (!done.get()) {
+                HttpResponse<String> r = fixture.get("/observe/health");
+                answers.incrementAndGet();
+                String problem = null;
+                try {
+                    JsonNode body = ServiceFixture.JSON.readTree(r.body());
+                    if (r.statusCode() != 200 || !body.path("status").asText().equals("UP")) {
+                        List<String> down = new ArrayList<>();
+                        body.path("checks").forEach(c -> {
+                            if (!c.path("status").asText().equals("UP")) {
+                                down.add(c.toString());
+                            }
+                        });
+                        problem = "not UP: " + r.statusCode() + " " + body.path("status").asText() + " " + down;
+                    }
+                } catch (IOException e) {
+                    problem = "not JSON: " + r.statusCode() + " " + r.body().substring(0, Math.min(300, r.body().length()));
+                }
+                if (problem != null && bad.size() < 5) {
+                    bad.add(problem);
+                }
+            }
+        }, "health-hammer");
+        hammer.start();
+        try {
+            for (int i = 1; i <= 4; i++) {
+                if (i % 2 == 1) {
+                    edit("pipeline.yaml", "              - to: direct:announce\n", "");
+                } else {
+                    edit("pipeline.yaml", "              - to: direct:record-history\n",
+                            "              - to: direct:record-history\n              - to: direct:announce\n");
+                }
+                int reloads = i;
+                awaitRoutes(r -> r.path("reloads").asInt() == reloads);
+            }
+        } finally {
+            done.set(true);
+            hammer.join(30_000);
+        }
+        assertThat(bad).as("answers of /observe/health during 4 route swaps (of %d)", answers.get()).isEmpty();
+        assertThat(answers.get()).isGreaterThan(20);
+    }
+
+    /** Waits until /observe/health is 200 (the file queue's consumer is down until its first poll). */
+    private void awaitUp() {
+        Instant end = Instant.now().plusSeconds(30);
+        while (fixture.get("/observe/health").statusCode() != 200) {
+            assertThat(Instant.now()).as("/observe/health 200 within 30 s").isBefore(end);
+            ServiceFixture.sleep(100);
+        }
     }
 
     /** What `release` says about the routes as they are now on disk (it refuses to start with them). */
