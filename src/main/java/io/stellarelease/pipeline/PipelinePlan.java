@@ -190,7 +190,11 @@ public class PipelinePlan {
                 String uri = send.getEndpointUri();
                 if (uri != null && uri.startsWith("direct:") && !uri.contains("{{") && !uri.contains("${")
                         && !consumers.contains(direct(uri))) {
-                    problems.add(where(send, route) + ": " + uri + " has no route" + didYouMean(direct(uri), consumers));
+                    String where = where(send, route);
+                    // A pipeline's stage without a route is said once, as the stage (with its did-you-mean).
+                    if (problems.stream().noneMatch(p -> p.startsWith(where + ": stage " + direct(uri) + " has no route"))) {
+                        problems.add(where + ": " + uri + " has no route" + didYouMean(direct(uri), consumers));
+                    }
                 }
             });
         }

@@ -135,11 +135,12 @@ class RouteReloadTest {
         Files.writeString(buildCli, original);
         awaitRoutes(r -> !r.has("refused"));
 
-        // 3. A pipeline naming a stage that has no route: refused with the pipeline's file and line, and a did-you-mean.
+        // 3. A pipeline naming a stage that has no route: refused in one line with the pipeline's file and line, and a
+        // did-you-mean.
         int line = lineOf(routes.resolve("pipeline.yaml"), "- to: direct:build-cli");
         edit("pipeline.yaml", "- to: direct:build-cli\n", "- to: direct:buld-cli\n");
         refused = awaitRoutes(r -> r.has("refused")).get("refused").asText();
-        assertThat(refused.lines().findFirst().orElseThrow()).isEqualTo(routes.resolve("pipeline.yaml") + ":" + line
+        assertThat(refused).isEqualTo(routes.resolve("pipeline.yaml") + ":" + line
                 + ": stage buld-cli has no route (from: direct:buld-cli) (did you mean build-cli?)");
         assertThat(refused).isEqualTo(releaseRefusal());
 
@@ -206,6 +207,31 @@ class RouteReloadTest {
         assertThat(context().getRoute("stage-validate")).as("the pipeline's routes were not replaced").isSameAs(before);
         assertThat(context().getRoute("probe-helper")).isNotNull();
         assertThat(awaitRoutes(r -> true).path("reloads").asInt()).isZero();
+    }
+
+    @Test
+    void aRenamedStageIsRefusedWithADidYouMeanUntilThePipelineFollows() throws Exception {
+        // The stage build-cli renamed to build-clis in its own file (route id, endpoint, step), pipeline.yaml not yet:
+        // refused in one line naming pipeline.yaml and the line that still says build-cli, with a did-you-mean.
+        Route before = context().getRoute("stage-build-cli");
+        int line = lineOf(routes.resolve("pipeline.yaml"), "- to: direct:build-cli");
+        edit("stage-build-cli.yaml", "id: stage-build-cli\n", "id: stage-build-clis\n");
+        edit("stage-build-cli.yaml", "uri: direct:build-cli\n", "uri: direct:build-clis\n");
+        edit("stage-build-cli.yaml", "id: build-cli\n", "id: build-clis\n");
+        String refused = awaitRoutes(r -> r.has("refused")).get("refused").asText();
+        assertThat(refused).isEqualTo(routes.resolve("pipeline.yaml") + ":" + line
+                + ": stage build-cli has no route (from: direct:build-cli) (did you mean build-clis?)");
+        assertThat(refused).isEqualTo(releaseRefusal());
+        // The previous routes still serve.
+        assertThat(context().getRoute("stage-build-cli")).isSameAs(before);
+        assertThat(context().getRoute("stage-build-clis")).isNull();
+
+        // pipeline.yaml follows: accepted, the renamed stage is in use.
+        edit("pipeline.yaml", "- to: direct:build-cli\n", "- to: direct:build-clis\n");
+        JsonNode fixed = awaitRoutes(r -> r.path("reloads").asInt() == 1);
+        assertThat(fixed.has("refused")).as(fixed.toString()).isFalse();
+        assertThat(context().getRoute("stage-build-cli")).isNull();
+        assertThat(context().getRoute("stage-build-clis")).isNotNull();
     }
 
     @Test
