@@ -2,6 +2,7 @@ package io.stellarelease.app;
 
 import io.stellarelease.pipeline.ReleaseRunner;
 import io.stellarelease.config.ConfigException;
+import io.stellarelease.pipeline.PipelinePlan;
 import io.stellarelease.pipeline.PipelineReload;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -71,6 +72,18 @@ public final class CamelApp implements AutoCloseable {
             }
             // A one-shot release reads its routes once.
             default -> main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
+        }
+        if (mode != Mode.SEND) {
+            // The pipelines are checked once the routes are loaded, before the context starts: before the kamelet
+            // component creates the kamelets' routes, so a call to a missing kamelet is said with its file and line (and
+            // said once: an exception from the context's own start-up is also logged by Camel).
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void afterConfigure(BaseMainSupport configured) {
+                    CamelContext context = configured.getCamelContext();
+                    new PipelinePlan(context, PipelinePlan.PIPELINES.get(0)).checkAll();
+                }
+            });
         }
         if (releaseConfig != null) {
             main.addOverrideProperty("stella.config", releaseConfig.toString());

@@ -235,6 +235,44 @@ class RouteReloadTest {
     }
 
     @Test
+    void anEditCallingAKameletThatDoesNotExistIsRefusedWithoutASwap() throws Exception {
+        // A new stage file and its pipeline entry, the stage calling kamelet:stella-exek: Camel would only find out when
+        // starting the route, after the pipeline's routes were taken down. Refused by the check, in one line with the
+        // stage file's line and a did-you-mean; the routes running are not touched.
+        Route before = context().getRoute("stage-validate");
+        Path stage = routes.resolve("stage-marker.yaml");
+        Files.writeString(stage, """
+                - route:
+                    id: stage-marker
+                    from:
+                      uri: direct:marker
+                      steps:
+                        - step:
+                            id: marker
+                            steps:
+                              - to:
+                                  uri: kamelet:stella-exek
+                                  parameters:
+                                    name: marker
+                                    command: "[true]"
+                """);
+        edit("pipeline.yaml", "              - to: direct:build-helm\n",
+                "              - to: direct:build-helm\n              - to: direct:marker\n");
+        String refused = awaitRoutes(r -> r.has("refused")).get("refused").asText();
+        assertThat(refused).isEqualTo(stage + ":" + lineOf(stage, "- to:")
+                + ": kamelet:stella-exek has no kamelet (no route template stella-exek, no stella-exek.kamelet.yaml) (did you mean stella-exec?)");
+        assertThat(refused).isEqualTo(releaseRefusal());
+        assertThat(context().getRoute("stage-validate")).as("the pipeline's routes were not replaced").isSameAs(before);
+        assertThat(context().getRoute("stage-marker")).isNull();
+
+        // Fixed: accepted.
+        edit("stage-marker.yaml", "kamelet:stella-exek", "kamelet:stella-exec");
+        JsonNode fixed = awaitRoutes(r -> r.path("reloads").asInt() == 1);
+        assertThat(fixed.has("refused")).as(fixed.toString()).isFalse();
+        assertThat(context().getRoute("stage-marker")).isNotNull();
+    }
+
+    @Test
     void healthAnswersJsonWhileRoutesAreSwapped() throws Exception {
         // /observe/health asked over and over while the pipeline's routes are replaced: every answer is JSON, 200 and UP
         // (a route being removed is not a problem of the service; Camel's route check used to throw on it: a 500).
