@@ -6,8 +6,13 @@ import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.health.HealthCheckRepository;
 import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.ConsumerHealthCheck;
+import org.apache.camel.impl.health.RouteHealthCheck;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -19,8 +24,12 @@ import java.util.stream.Stream;
  * service: runs wait for the swap, webhooks are taken. So during the swap the routes being replaced are left out, a
  * removed route's check is left out, and a check that fails because its route went away meanwhile answers UP saying
  * so. Any other failure of a check is a DOWN with its message, never a 500.
+ * <p>
+ * The checks are Camel's own ({@link RouteHealthCheck}, {@link ConsumerHealthCheck}), one per route, kept while the route
+ * exists: Camel's repositories keep a check for every route they ever saw, so each reload would leave the removed routes
+ * (and everything they hold) in memory for good.
  */
-final class ReloadSafeRouteChecks implements HealthCheckRepository {
+public final class ReloadSafeRouteChecks implements HealthCheckRepository {
     /** The repositories camel-health registers for {@code camel.health.routes-enabled} and {@code consumers-enabled}. */
     private static final Map<String, String> PREFIXES = Map.of("routes", "route:", "consumers", "consumer:");
 
@@ -28,6 +37,7 @@ final class ReloadSafeRouteChecks implements HealthCheckRepository {
     private final String prefix;
     private final CamelContext context;
     private final Predicate<Route> swapping;
+    private final Map<Route, HealthCheck> checks = new ConcurrentHashMap<>();
 
     private ReloadSafeRouteChecks(HealthCheckRepository delegate, String prefix, CamelContext context, Predicate<Route> swapping) {
         this.delegate = delegate;
@@ -67,12 +77,28 @@ final class ReloadSafeRouteChecks implements HealthCheckRepository {
 
     @Override
     public Stream<HealthCheck> stream() {
-        return delegate.stream().filter(this::shown).map(Guarded::new);
+        if (!delegate.isEnabled()) {
+            return Stream.empty();
+        }
+        List<Route> routes = context.getRoutes();
+        checks.keySet().retainAll(new HashSet<>(routes)); // a removed route's check goes with it
+        return routes.stream()
+                .filter(route -> route.getId() != null && !swapping.test(route))
+                .map(route -> (HealthCheck) new Guarded(checks.computeIfAbsent(route, this::check)));
     }
 
-    private boolean shown(HealthCheck check) {
-        Route route = route(check);
-        return route != null && !swapping.test(route);
+    private HealthCheck check(Route route) {
+        if (prefix.equals("route:")) {
+            return new RouteHealthCheck(route);
+        }
+        ConsumerHealthCheck check = new ConsumerHealthCheck(route, prefix + route.getRouteId());
+        check.setCamelContext(context);
+        return check;
+    }
+
+    /** How many checks are kept: at most one per route of the context (and per kind). */
+    public int kept() {
+        return checks.size();
     }
 
     private Route route(HealthCheck check) {

@@ -3,6 +3,7 @@ package io.stellarelease.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stellarelease.app.CamelApp;
 import io.stellarelease.config.ConfigException;
+import io.stellarelease.pipeline.ReloadSafeRouteChecks;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.junit.jupiter.api.AfterEach;
@@ -322,6 +323,18 @@ class RouteReloadTest {
         }
         assertThat(bad).as("answers of /observe/health during 4 route swaps (of %d)", answers.get()).isEmpty();
         assertThat(answers.get()).isGreaterThan(20);
+        // Between swaps every route has its checks, the replaced ones included.
+        List<String> checks = new ArrayList<>();
+        ServiceFixture.json(fixture.get("/observe/health")).path("checks").forEach(c -> checks.add(c.path("name").asText()));
+        assertThat(checks).contains("route:stage-validate", "consumer:stage-validate", "route:dispatch-http", "consumer:dispatch-http",
+                "route:stage-publish-nuget", "stella-routes");
+        // The route checks of the replaced routes are gone with them (Camel's kept one per route it ever saw).
+        var registry = org.apache.camel.health.HealthCheckRegistry.get(context());
+        for (String id : List.of("routes", "consumers")) {
+            var repository = registry.getRepository(id).orElseThrow();
+            assertThat(repository).isInstanceOf(ReloadSafeRouteChecks.class);
+            assertThat(((ReloadSafeRouteChecks) repository).kept()).as(id).isLessThanOrEqualTo(context().getRoutes().size());
+        }
     }
 
     /** Waits until /observe/health is 200 (the file queue's consumer is down until its first poll). */
