@@ -274,6 +274,18 @@ class RouteReloadTest {
     }
 
     @Test
+    void anEditNamingARouteTemplateThatDoesNotExistIsRefusedWithoutASwap() throws Exception {
+        Route before = context().getRoute("stage-publish-nuget");
+        edit("stage-publish-nuget.yaml", "routeTemplateRef: publish-stage\n", "routeTemplateRef: publish-stagee\n");
+        String refused = awaitRoutes(r -> r.has("refused")).get("refused").asText();
+        // Camel's message, as `release` fails with it (without the file: Camel does not say which templatedRoute).
+        assertThat(refused).isEqualTo("Cannot find RouteTemplate with id publish-stagee");
+        assertThatThrownBy(() -> CamelApp.start(CamelApp.Mode.RELEASE, Path.of("config/application.properties"), fixture.config,
+                releaseOverrides()).close()).hasMessage(refused);
+        assertThat(context().getRoute("stage-publish-nuget")).as("the pipeline's routes were not replaced").isSameAs(before);
+    }
+
+    @Test
     void healthAnswersJsonWhileRoutesAreSwapped() throws Exception {
         // /observe/health asked over and over while the pipeline's routes are replaced: every answer is JSON, 200 and UP
         // (a route being removed is not a problem of the service; Camel's route check used to throw on it: a 500).
@@ -348,14 +360,19 @@ class RouteReloadTest {
 
     /** What `release` says about the routes as they are now on disk (it refuses to start with them). */
     private String releaseRefusal() {
-        Map<String, String> overrides = new HashMap<>(routeOverrides());
-        overrides.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
         List<String> message = new ArrayList<>();
         assertThatThrownBy(() -> CamelApp.start(CamelApp.Mode.RELEASE, Path.of("config/application.properties"), fixture.config,
-                overrides).close())
+                releaseOverrides()).close())
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> message.add(e.getMessage()));
         return message.get(0);
+    }
+
+    /** `release` on this copy of routes/. */
+    private Map<String, String> releaseOverrides() {
+        Map<String, String> overrides = new HashMap<>(routeOverrides());
+        overrides.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+        return overrides;
     }
 
     private void edit(String file, String from, String to) throws IOException {
