@@ -13,6 +13,7 @@ import org.apache.camel.util.TimeUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -101,9 +102,44 @@ public final class CamelApp implements AutoCloseable {
         try {
             main.start();
         } catch (Exception e) {
+            var template = io.stellarelease.pipeline.RouteLoadErrors.missingTemplate(e);
+            if (template.isPresent()) { // Camel names the template only: say which route file names it
+                throw new ConfigException(io.stellarelease.pipeline.RouteLoadErrors.missingTemplate(template.get(),
+                        routeFiles(main.getCamelContext())), e);
+            }
             throw unwrap(e);
         }
         return new CamelApp(main);
+    }
+
+    /** The route files and kamelets the context loads, location to content; those that cannot be read are left out. */
+    private static Map<String, String> routeFiles(CamelContext context) {
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        try {
+            List<String> patterns = new java.util.ArrayList<>();
+            for (String p : context.resolvePropertyPlaceholders("{{camel.main.routes-include-pattern:}}").split(",")) {
+                patterns.add(p.strip());
+            }
+            for (String p : context.resolvePropertyPlaceholders("{{camel.component.kamelet.location:}}").split(",")) {
+                if (!p.isBlank()) {
+                    patterns.add(p.strip().replaceAll("/+$", "") + "/*.kamelet.yaml");
+                }
+            }
+            var resolver = org.apache.camel.support.PluginHelper.getPackageScanResourceResolver(context);
+            for (String pattern : patterns) {
+                if (pattern.isEmpty()) {
+                    continue;
+                }
+                for (var resource : resolver.findResources(pattern)) {
+                    try (var in = resource.getInputStream()) {
+                        files.putIfAbsent(resource.getLocation(), new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        } catch (Exception e) {
+            // what was read still helps; without files the message has no file
+        }
+        return files;
     }
 
     /** The most useful cause of a start-up failure: a configuration error, else the deepest message. */

@@ -253,14 +253,22 @@ public class PipelineReload extends RouteWatcherReloadStrategy {
             new PipelinePlan(scratch, PipelinePlan.PIPELINES.get(0)).checkAll();
             return null;
         } catch (Exception e) {
-            return problem(e);
+            return problem(e, sources);
         }
     }
 
-    private static String problem(Exception e) {
+    private String problem(Exception e, List<Source> sources) {
         var yaml = RouteLoadErrors.oneLine(e);
         if (yaml.isPresent()) {
             return yaml.get();
+        }
+        var template = RouteLoadErrors.missingTemplate(e);
+        if (template.isPresent()) {
+            Map<String, String> files = new LinkedHashMap<>();
+            for (List<Source> set : List.of(sources, fixed)) {
+                set.forEach(s -> files.putIfAbsent(s.location(), new String(s.content(), java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            return RouteLoadErrors.missingTemplate(template.get(), files);
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof PipelineException p) {
@@ -288,7 +296,7 @@ public class PipelineReload extends RouteWatcherReloadStrategy {
             load(next, files);
             new PipelinePlan(getCamelContext(), PipelinePlan.PIPELINES.get(0)).checkAll();
         } catch (Exception e) {
-            String problem = problem(e);
+            String problem = problem(e, next);
             LOG.warn("the edited routes did not start ({}): loading the previous routes again", problem);
             load(previous, files);
             return problem;
