@@ -41,7 +41,8 @@ import java.util.stream.Collectors;
  * settings, its file watcher), with three differences a release service needs:
  * <ul>
  *   <li><b>Checked first.</b> The pipeline's route files and the kamelets are read into memory and loaded into a scratch
- *   CamelContext, where {@link PipelinePlan#checkAll()} runs. A file that does not parse or a pipeline that cannot run is
+ *   CamelContext, with the service's route files as loaded at start (routes the pipeline's may call, or that call
+ *   them), where {@link PipelinePlan#checkAll()} runs. A file that does not parse or a pipeline that cannot run is
  *   refused with the same one-line {@code file:line} message as {@code release} gives, logged once and shown by the
  *   {@code stella-routes} health check; the routes running now stay.</li>
  *   <li><b>Between runs.</b> Runs hold the routes they started with ({@link #hold(CamelContext)}); the new routes replace
@@ -51,7 +52,8 @@ import java.util.stream.Collectors;
  *   contents it checked (a later edit cannot slip in between). If Camel still fails to start them, the previous set is
  *   loaded again from memory.</li>
  * </ul>
- * The service's own routes (HTTP, dispatch queue) are not replaced: they load at start only.
+ * The service's own routes (HTTP, dispatch queue) are not replaced: they load at start only. While routes are swapped,
+ * their health checks are left out ({@link ReloadSafeRouteChecks}).
  */
 public class PipelineReload extends RouteWatcherReloadStrategy {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineReload.class);
