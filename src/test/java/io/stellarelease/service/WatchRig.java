@@ -35,6 +35,8 @@ final class WatchRig implements AutoCloseable {
 
     final AtomicReference<String> gauge = new AtomicReference<>("0");
     final AtomicInteger healthStatus = new AtomicInteger(200);
+    /** What the chat webhook answers; only messages it answered 200 count as received. */
+    final AtomicInteger hookStatus = new AtomicInteger(200);
     final List<String> received = new CopyOnWriteArrayList<>();
     final List<String> unauthorized = new CopyOnWriteArrayList<>();
     final AtomicInteger queries = new AtomicInteger();
@@ -53,8 +55,12 @@ final class WatchRig implements AutoCloseable {
                         + gauge.get() + "\n"));
         server.createContext("/healthz", x -> answer(x, healthStatus.get(), "application/json", "{\"status\":\"" + healthStatus.get() + "\"}"));
         server.createContext("/hook", x -> {
-            received.add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            answer(x, 200, "application/json", "{}");
+            String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            int status = hookStatus.get();
+            if (status == 200) {
+                received.add(body);
+            }
+            answer(x, status, "application/json", status == 200 ? "{}" : "{\"error\":\"unavailable\"}");
         });
         // Prometheus behind a bearer token: the query is forwarded only with the right one.
         server.createContext("/prom/api/v1/query", x -> {

@@ -71,6 +71,7 @@ class WatchServiceTest {
         String nova = "suite-2026.04-nova";
         release("{\"kind\":\"suite\",\"version\":\"2026.04\",\"codename\":\"Nova\",\"skipTests\":true}");
         awaitWatch(nova, w -> w.path("status").asText().equals("watching") && w.path("rounds").asInt() >= 1);
+        rig.hookStatus.set(503); // the chat is down when the breach comes: the notice waits for it
         Instant flipped = Instant.now();
         rig.setGauge("0.31");
         JsonNode degraded = awaitWatch(nova, w -> !w.path("status").asText().equals("watching"));
@@ -94,7 +95,13 @@ class WatchServiceTest {
         assertThat(md).contains("| watch |").contains("| degraded: error-rate 0.31 (max 0.05) at " + breach.get("at").asText() + " |")
                 .contains("| healthy |");
 
-        // Announced once: one notice, from config/degraded.md, and never again while the service keeps running.
+        // Announced once: the chat refused it, so it is tried again each round until the chat takes it; then one notice,
+        // from config/degraded.md, and never again while the service keeps running.
+        JsonNode pending = awaitWatch(nova, w -> w.hasNonNull("announceError"));
+        assertThat(pending.get("announced").asBoolean()).isFalse();
+        assertThat(pending.get("announceError").asText()).isEqualTo("webhook chat: HTTP 503: {\"error\":\"unavailable\"}");
+        assertThat(rig.degradedNotices()).isEmpty();
+        rig.hookStatus.set(200);
         awaitCondition(() -> rig.degradedNotices().size() == 1, "one degraded notice");
         JsonNode notice = ServiceFixture.JSON.readTree(rig.degradedNotices().get(0));
         assertThat(notice.get("text").asText()).startsWith("# StellaOps 2026.04 Nova degraded")
