@@ -88,9 +88,42 @@ public final class CamelApp implements AutoCloseable {
         try {
             main.start();
         } catch (Exception e) {
-            throw unwrap(e);
+            org.slf4j.LoggerFactory.getLogger(CamelApp.class).debug("Camel did not start", e);
+            throw startFailure(main, e);
         }
         return new CamelApp(main);
+    }
+
+    /**
+     * Routes Camel could not create or start (an id used twice, an unknown component, a missing kamelet) are a broken
+     * edit like the ones the pipeline check finds: a configuration error (exit 2) naming the route's file and line.
+     */
+    static ConfigException startFailure(Main main, Exception e) {
+        Exception cause = unwrap(e);
+        String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        String where = routeOf(main, e);
+        if (where != null && !message.contains(where.replaceFirst(":\\d+$", ""))) {
+            message = where + ": " + message;
+        }
+        if (cause instanceof ConfigException config && message.equals(config.getMessage())) {
+            return config;
+        }
+        return new ConfigException(message, e);
+    }
+
+    /** The file and line of the route a start-up failure names, if it names one. */
+    private static String routeOf(Main main, Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            String routeId = t instanceof org.apache.camel.FailedToCreateRouteException create ? create.getRouteId()
+                    : t instanceof org.apache.camel.FailedToStartRouteException start ? start.getRouteId() : null;
+            if (routeId != null && main.getCamelContext() instanceof org.apache.camel.model.ModelCamelContext model) {
+                var route = model.getRouteDefinition(routeId);
+                if (route != null) {
+                    return io.stellarelease.pipeline.PipelinePlan.where(route);
+                }
+            }
+        }
+        return null;
     }
 
     /** The most useful cause of a start-up failure: a configuration error, else the deepest message. */

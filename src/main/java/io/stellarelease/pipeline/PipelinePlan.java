@@ -329,7 +329,8 @@ public class PipelinePlan {
         return node.getLineNumber() > 0 ? file + ":" + node.getLineNumber() : file;
     }
 
-    private static String where(RouteDefinition route) {
+    /** A route's file and line as the user would name them ({@code routes/stage-build-helm.yaml:4}), else its id. */
+    public static String where(RouteDefinition route) {
         String file = file(route.getLocation(), null);
         if (file == null) {
             return "route " + route.getRouteId();

@@ -1,0 +1,88 @@
+package io.stellarelease.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A broken route edit is refused before anything runs, as a configuration error (exit 2) said once: one line per
+ * problem naming the route file, never Camel's own report of the start-up failure with its stack trace.
+ */
+class RouteEditRefusalTest {
+    @TempDir
+    Path tmp;
+
+    /** Releases with a copy of routes/ whose {@code file} was edited; returns what the command printed. */
+    private CliRun releaseWithEdit(String file, UnaryOperator<String> edit) throws IOException {
+        Path routes = tmp.resolve("routes");
+        Path source = Path.of("routes");
+        try (Stream<Path> all = Files.walk(source)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path target = routes.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        Path edited = routes.resolve(file);
+        String text = Files.readString(edited);
+        String changed = edit.apply(text);
+        assertThat(changed).isNotEqualTo(text);
+        Files.writeString(edited, changed);
+        Path properties = tmp.resolve("application.properties");
+        Files.writeString(properties, Files.readString(Path.of("config/application.properties"))
+                + "\nstella.pipeline.routes = file:" + routes + "/*.yaml\ncamel.component.kamelet.location = file:" + routes
+                + "/kamelets\nstella.state-dir = " + tmp.resolve("state") + "\n");
+        return CliRun.run("release", "suite-2026.04-nova", "--dry-run", "--skip-tests", "--out", tmp.resolve("out").toString(),
+                "--properties", properties.toString());
+    }
+
+    private void assertSaidOnce(CliRun r) {
+        assertThat(r.exit()).as(r.console()).isEqualTo(2);
+        assertThat(r.stderr()).startsWith("configuration error: ");
+        assertThat(r.stderr()).doesNotContain("[ERROR]").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.stdout()).doesNotContain("> validate");
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aStageThatNeedsWhatNoEarlierStageProducesIsSaidOnce() throws IOException {
+        CliRun r = releaseWithEdit("pipeline.yaml", t -> t.replace("              - to: direct:build-modules\n", ""));
+
+        assertSaidOnce(r);
+        assertThat(r.stderr()).contains("pipeline.yaml:15: stage build-containers needs modules, which no earlier stage produces");
+        assertThat(r.stderr().lines().filter(l -> l.contains("stage build-containers needs modules"))).hasSize(1);
+    }
+
+    @Test
+    void aStepIdUsedTwiceNamesTheRouteFile() throws IOException {
+        CliRun r = releaseWithEdit("stage-build-helm.yaml", t -> t.replace("id: build-helm", "id: build-cli"));
+
+        assertSaidOnce(r);
+        assertThat(r.stderr()).contains("stage-build-helm.yaml").contains("Duplicate id detected: build-cli");
+    }
+
+    @Test
+    void anUnknownComponentNamesTheRouteFile() throws IOException {
+        CliRun r = releaseWithEdit("stage-build-helm.yaml", t -> t.replace("""
+                              - bean:
+                                  ref: helmChart
+                """, """
+                              - to: {uri: "nosuchcomponent:x"}
+                              - bean:
+                                  ref: helmChart
+                """));
+
+        assertSaidOnce(r);
+        assertThat(r.stderr()).contains("stage-build-helm.yaml").contains("nosuchcomponent://x");
+    }
+}
