@@ -77,6 +77,29 @@ class DispatchServiceTest {
     }
 
     @Test
+    void anEmptyFileOrABinaryOneMovesToFailedBesideItsReason() throws Exception {
+        Files.createDirectories(fixture.queue);
+        // An empty file was never read (Camel's readLockMinLength defaults to 1): it stayed in the queue with a
+        // .camelLock beside it, rejected nowhere and said nowhere.
+        Files.write(fixture.queue.resolve("empty.json"), new byte[0]);
+        byte[] binary = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, (byte) 0xff};
+        Files.write(fixture.queue.resolve("binary.yaml"), binary);
+
+        Path empty = fixture.queue.resolve("failed/empty.json");
+        Path emptyReason = fixture.queue.resolve("failed/empty.json.error.txt");
+        Path bin = fixture.queue.resolve("failed/binary.yaml");
+        Path binReason = fixture.queue.resolve("failed/binary.yaml.error.txt");
+        await(() -> Files.exists(empty) && Files.exists(emptyReason) && Files.exists(bin) && Files.exists(binReason),
+                "the empty and the binary message with their reasons in failed/");
+        assertThat(Files.readString(emptyReason)).contains("empty");
+        assertThat(empty).hasBinaryContent(new byte[0]);
+        assertThat(bin).hasBinaryContent(binary);
+        assertThat(Files.readString(binReason)).startsWith("dispatch message: ");
+        assertThat(fixture.queue.resolve("empty.json")).doesNotExist();
+        assertThat(fixture.queue.resolve("empty.json.camelLock")).doesNotExist();
+    }
+
+    @Test
     void httpDispatchNeedsTheTokenAndRefusesABusyVersion() {
         byte[] message = "{\"kind\":\"suite\",\"version\":\"2026.04\",\"codename\":\"nova\",\"skipTests\":true}".getBytes();
         assertThat(fixture.post("/api/v1/dispatch", message, Map.of("Content-Type", "application/json")).statusCode())
