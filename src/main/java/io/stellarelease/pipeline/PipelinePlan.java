@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -103,6 +104,7 @@ public class PipelinePlan {
         List<String> problems = new ArrayList<>();
         Plan plan = check(pipelineUri, problems);
         checkDirectCalls(problems);
+        checkKameletCalls(problems);
         if (!problems.isEmpty()) {
             throw new PipelineException(problems);
         }
@@ -118,6 +120,7 @@ public class PipelinePlan {
             }
         }
         checkDirectCalls(problems);
+        checkKameletCalls(problems);
         if (!problems.isEmpty()) {
             throw new PipelineException(problems);
         }
@@ -194,6 +197,75 @@ public class PipelinePlan {
                 }
             });
         }
+    }
+
+    /**
+     * The parameters a route gives our kamelets are checked before anything runs, as the kamelets read them when the
+     * step is reached: a stella-exec command that is no argument list, a timeout that is no ISO-8601 duration, a
+     * stella-http URL that is not absolute http(s) or carries credentials would otherwise fail the release after its builds.
+     */
+    private void checkKameletCalls(List<String> problems) {
+        for (RouteDefinition route : model().getRouteDefinitions()) {
+            sends(route.getOutputs(), send -> {
+                String uri = send.getEndpointUri();
+                if (uri == null || !uri.startsWith("kamelet:stella-") || uri.contains("{{") || uri.contains("${")) {
+                    return;
+                }
+                String kamelet = uri.substring("kamelet:".length()).replaceFirst("[?/].*$", "");
+                Map<String, Object> parameters;
+                try {
+                    int query = uri.indexOf('?');
+                    parameters = query < 0 ? Map.of() : org.apache.camel.util.URISupport.parseQuery(uri.substring(query + 1), true);
+                } catch (Exception e) {
+                    problems.add(where(send, route) + ": " + kamelet + ": its parameters cannot be read: " + e.getMessage());
+                    return;
+                }
+                String problem = kameletProblem(kamelet, parameters);
+                if (problem != null) {
+                    problems.add(where(send, route) + ": " + kamelet + " " + parameters.getOrDefault("name", "") + ": " + problem);
+                }
+            });
+        }
+    }
+
+    private static String kameletProblem(String kamelet, Map<String, Object> parameters) {
+        try {
+            switch (kamelet) {
+                case "stella-exec" -> {
+                    if (parameters.get("command") != null) {
+                        io.stellarelease.util.CommandText.arguments(raw(parameters.get("command")));
+                    }
+                    if (parameters.get("timeout") != null) {
+                        java.time.Duration.parse(raw(parameters.get("timeout")));
+                    }
+                }
+                case "stella-http" -> {
+                    Object url = parameters.get("url");
+                    if (url != null) {
+                        java.net.URI target = java.net.URI.create(raw(url));
+                        if (target.getScheme() == null || !target.getScheme().matches("https?") || target.getHost() == null) {
+                            return "url must be an absolute http:// or https:// URL: got '" + raw(url) + "'";
+                        }
+                        if (target.getUserInfo() != null) {
+                            return "credentials in the URL are refused (they would be in release-plan.json)";
+                        }
+                    }
+                }
+                default -> {
+                    return null;
+                }
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            return "timeout must be an ISO-8601 duration such as PT10M: got '" + raw(parameters.get("timeout")) + "'";
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        return null;
+    }
+
+    private static String raw(Object value) {
+        String text = String.valueOf(value);
+        return text.startsWith("RAW(") && text.endsWith(")") ? text.substring(4, text.length() - 1) : text;
     }
 
     private static void sends(List<ProcessorDefinition<?>> outputs, java.util.function.Consumer<SendDefinition<?>> each) {

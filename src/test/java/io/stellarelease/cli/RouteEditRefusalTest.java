@@ -28,7 +28,7 @@ class RouteEditRefusalTest {
                 Path target = routes.resolve(source.relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(target);
-                } else {
+                } else if (!Files.exists(target)) {
                     Files.copy(p, target);
                 }
             }
@@ -69,6 +69,60 @@ class RouteEditRefusalTest {
 
         assertSaidOnce(r);
         assertThat(r.stderr()).contains("stage-build-helm.yaml").contains("Duplicate id detected: build-cli");
+    }
+
+    /** A user stage calling our kamelets, as README's examples do, with {@code to} as given. */
+    private CliRun releaseWithUserStage(String to) throws IOException {
+        Files.createDirectories(tmp.resolve("routes"));
+        Files.writeString(tmp.resolve("routes/stage-notify.yaml"), """
+                - route:
+                    id: stage-notify
+                    note: "needs: manifest"
+                    from:
+                      uri: direct:notify
+                      steps:
+                        - step:
+                            id: notify
+                            steps:
+                              - setBody:
+                                  constant: '{"text": "released"}'
+                %s""".formatted(to.indent(14)));
+        return releaseWithEdit("pipeline.yaml", t -> t.replace("              - to: direct:record-history\n",
+                "              - to: direct:record-history\n              - to: direct:notify\n"));
+    }
+
+    @Test
+    void kameletParametersThatCannotWorkAreRefusedBeforeAnyBuild() throws IOException {
+        CliRun creds = releaseWithUserStage("""
+                - to:
+                    uri: kamelet:stella-http
+                    parameters: {name: chat, url: "https://user:secret@chat.example.org/hooks/release"}
+                """);
+        assertSaidOnce(creds);
+        assertThat(creds.stderr()).contains("stage-notify.yaml:").contains("stella-http chat: credentials in the URL are refused");
+    }
+
+    @Test
+    void aStellaExecCommandThatIsNoListIsRefusedBeforeAnyBuild() throws IOException {
+        CliRun command = releaseWithUserStage("""
+                - to:
+                    uri: kamelet:stella-exec
+                    parameters: {name: spdx, command: "[bash, -c", timeout: PT5M}
+                """);
+        assertSaidOnce(command);
+        assertThat(command.stderr()).contains("stage-notify.yaml:").contains("stella-exec spdx: stella-exec command must be a list");
+    }
+
+    @Test
+    void aStellaExecTimeoutThatIsNoDurationIsRefusedBeforeAnyBuild() throws IOException {
+        CliRun timeout = releaseWithUserStage("""
+                - to:
+                    uri: kamelet:stella-exec
+                    parameters: {name: spdx, command: "[bash, build/sbom.sh]", timeout: 5 minutes}
+                """);
+        assertSaidOnce(timeout);
+        // Camel itself refuses it as the kamelet's route is made; the file is named, the value too.
+        assertThat(timeout.stderr()).contains("stage-notify.yaml:").contains("5 minutes");
     }
 
     @Test
