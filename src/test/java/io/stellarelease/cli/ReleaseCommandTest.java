@@ -46,6 +46,7 @@ class ReleaseCommandTest {
         assertThat(r.exit()).as(r.stderr()).isZero();
         assertThat(r.stdout()).contains("> validate").contains("< build-modules done in")
                 .containsPattern("build-modules \\d/9 \\w+ done").contains("< test-gate skipped")
+                .contains("  sboms 1/10 ").doesNotContain("  sboms 1/1 ")
                 .contains("# Release 2026.04 Nova (edge): succeeded").contains("- Dry run: yes")
                 .contains("released suite-2026.04-nova into " + out.resolve("2026.04"));
         assertThat(out.resolve("2026.04/suite-2026.04.yaml")).content().contains("dryRun: true");
