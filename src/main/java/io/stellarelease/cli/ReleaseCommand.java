@@ -54,7 +54,9 @@ public class ReleaseCommand implements Callable<Integer> {
         try (CamelApp app = CamelApp.start(files.properties, files.config);
              Interruption interruption = new Interruption(app.executor())) {
             ReleaseRunner runner = app.releaseRunner();
-            ReleaseRun run = runner.run(runner.request(tag, workspace, out, dryRun, skipTests));
+            var request = runner.request(tag, workspace, out, dryRun, skipTests);
+            requireDirectories(request);
+            ReleaseRun run = runner.run(request);
             if (interruption.happened()) {
                 return interrupted(run, json);
             }
@@ -89,6 +91,27 @@ public class ReleaseCommand implements Callable<Integer> {
         } catch (ReleaseRuleException e) {
             System.err.println(e.getMessage());
             return 3;
+        }
+    }
+
+    /**
+     * Bad usage is said before anything runs (exit 2): a workspace that is no directory (it was a release-rule
+     * rejection, exit 3, from validate), an output root that is a file (it was exit 1 after four stack traces).
+     */
+    private void requireDirectories(io.stellarelease.state.ReleaseRequest request) {
+        Path ws = request.workspace();
+        if (!java.nio.file.Files.isDirectory(ws)) {
+            throw new ConfigException((workspace != null ? "--workspace " : "workspace (release configuration) ") + ws
+                    + (java.nio.file.Files.exists(ws) ? " is not a directory" : " does not exist"));
+        }
+        for (Path p = request.outputRoot(); p != null; p = p.getParent()) {
+            if (java.nio.file.Files.exists(p)) {
+                if (!java.nio.file.Files.isDirectory(p)) {
+                    throw new ConfigException((out != null ? "--out " : "output (release configuration) ") + request.outputRoot()
+                            + ": " + p + " is not a directory");
+                }
+                break;
+            }
         }
     }
 

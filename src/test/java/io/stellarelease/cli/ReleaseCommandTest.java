@@ -105,6 +105,21 @@ class ReleaseCommandTest {
     }
 
     @Test
+    void aWorkspaceOrOutputThatIsNoDirectoryIsBadUsage() throws Exception {
+        Path file = java.nio.file.Files.writeString(out.resolve("a-file"), "x");
+        Result noWorkspace = run("release", "suite-2026.04-nova", "--dry-run", "--workspace", out.resolve("missing").toString());
+        assertThat(noWorkspace.exit()).isEqualTo(2);
+        assertThat(noWorkspace.stderr()).contains("configuration error: --workspace " + out.resolve("missing") + " does not exist");
+        assertThat(noWorkspace.stdout()).doesNotContain("> validate");
+
+        Result outIsAFile = run("release", "suite-2026.04-nova", "--dry-run", "--out", file.toString());
+        assertThat(outIsAFile.exit()).isEqualTo(2);
+        assertThat(outIsAFile.stderr()).contains("configuration error: --out " + file + ": " + file + " is not a directory")
+                .doesNotContain("Exception");
+        assertThat(outIsAFile.stdout()).doesNotContain("> validate");
+    }
+
+    @Test
     void serveRefusesToStartWithoutAWebhookSecret() throws Exception {
         Path properties = out.resolve("application.properties");
         java.nio.file.Files.writeString(properties, java.nio.file.Files.readString(Path.of("config/application.properties"))
