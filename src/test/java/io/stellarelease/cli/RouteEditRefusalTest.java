@@ -65,7 +65,15 @@ class RouteEditRefusalTest {
 
     @Test
     void aStepIdUsedTwiceNamesTheRouteFile() throws IOException {
-        CliRun r = releaseWithEdit("stage-build-helm.yaml", t -> t.replace("id: build-helm", "id: build-cli"));
+        // A node of build-helm given the id of build-cli's step.
+        CliRun r = releaseWithEdit("stage-build-helm.yaml", t -> t.replace("""
+                              - bean:
+                                  ref: helmChart
+                """, """
+                              - bean:
+                                  id: build-cli
+                                  ref: helmChart
+                """));
 
         assertSaidOnce(r);
         assertThat(r.stderr()).contains("stage-build-helm.yaml").contains("Duplicate id detected: build-cli");
