@@ -118,6 +118,9 @@ class DispatchServiceTest {
                 "Authorization", "Bearer " + ServiceFixture.TOKEN));
         assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
         assertThat(ServiceFixture.json(second).get("error").asText()).contains("version 2026.04 has an active run");
+        // Every error answer is {"status": N, "error": ...}: the status is the number, as in every other error.
+        assertThat(ServiceFixture.json(second).get("status").isInt()).as(second.body()).isTrue();
+        assertThat(ServiceFixture.json(second).get("status").asInt()).isEqualTo(409);
         if (first.statusCode() == 202) {
             String id = ServiceFixture.json(first).get("run").asText();
             assertThat(ServiceFixture.json(second).get("run").asText()).isEqualTo(id);
