@@ -66,7 +66,7 @@ public class ReleaseCommand implements Callable<Integer> {
                         .addKeyValue("event", run.isSucceeded() ? "released" : "release-failed")
                         .addKeyValue("run", run.getId()).addKeyValue("tag", tag);
                 if (run.isSucceeded()) {
-                    event.setMessage("released " + tag + " into " + run.releaseDir()).log();
+                    event.setMessage(outcome(run)).log();
                     return 0;
                 }
                 event.addKeyValue("reason", run.getFailure()).setMessage("release " + tag + " failed").log();
@@ -83,7 +83,7 @@ public class ReleaseCommand implements Callable<Integer> {
                 System.out.print(run.getSummary());
             }
             System.out.println();
-            System.out.println("released " + tag + " into " + run.releaseDir());
+            System.out.println(outcome(run));
             return 0;
         } catch (ConfigException e) {
             System.err.println("configuration error: " + e.getMessage());
@@ -113,6 +113,12 @@ public class ReleaseCommand implements Callable<Integer> {
                 break;
             }
         }
+    }
+
+    /** The last line of a run that succeeded: a dry run released nothing, and says so (record-history said it too). */
+    private String outcome(ReleaseRun run) {
+        return dryRun ? "dry run of " + tag + " done into " + run.releaseDir() + ": nothing was published or released"
+                : "released " + tag + " into " + run.releaseDir();
     }
 
     /** Said once, plainly: the release did not finish because the process was told to stop. */

@@ -48,7 +48,8 @@ class ReleaseCommandTest {
                 .containsPattern("build-modules \\d/9 \\w+ done").contains("< test-gate skipped")
                 .contains("  sboms 1/10 ").doesNotContain("  sboms 1/1 ")
                 .contains("# Release 2026.04 Nova (edge): succeeded").contains("- Dry run: yes")
-                .contains("released suite-2026.04-nova into " + out.resolve("2026.04"));
+                .contains("dry run of suite-2026.04-nova done into " + out.resolve("2026.04") + ": nothing was published or released")
+                .doesNotContain("released suite-2026.04-nova");
         assertThat(out.resolve("2026.04/suite-2026.04.yaml")).content().contains("dryRun: true");
     }
 
