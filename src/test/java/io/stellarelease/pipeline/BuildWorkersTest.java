@@ -1,0 +1,122 @@
+package io.stellarelease.pipeline;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stellarelease.state.ReleaseRun;
+import io.stellarelease.state.StepResult;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A release whose build steps run on two build worker processes: the same outputs as a release that runs them itself,
+ * and a worker killed with SIGKILL in the middle of a build leaves that build to the other worker.
+ */
+class BuildWorkersTest extends BuildWorkerTestSupport {
+
+    @Override
+    protected void configure(ObjectNode config) {
+        config.put("parallelism", 4);
+        // Authority's build takes a few seconds: long enough to kill its worker in the middle of it.
+        for (var item : config.get("modules").get("items")) {
+            if (item.get("name").asText().equals("Authority")) {
+                ((ObjectNode) item).putArray("command").add("env").add("STELLA_EXAMPLE_SLEEP=6").add("bash").add("build/build-module.sh");
+            }
+        }
+    }
+
+    @Test
+    void twoWorkersBuildTheSameReleaseAsLocalExec() throws Exception {
+        startWorker("w1");
+        startWorker("w2");
+
+        ReleaseRun run = releaseWithin(300, "suite-2026.04-nova", false, true);
+
+        assertThat(run.isSucceeded()).as("release failed: " + run.getFailure() + "\n" + workerLog("w1") + workerLog("w2")).isTrue();
+        List<StepResult> steps = new ArrayList<>();
+        for (String stage : List.of("test-gate", "build-modules", "build-cli")) {
+            steps.addAll(run.stage(stage).orElseThrow().getSteps());
+        }
+        assertThat(steps).hasSize(3 + 9 + 5).allSatisfy(s -> {
+            assertThat(s.details().get("worker")).isIn("w1", "w2");
+            assertThat(out.resolve("2026.04").resolve(s.log())).content().contains("# ran on build worker " + s.details().get("worker"));
+        });
+        Set<String> used = steps.stream().map(s -> s.details().get("worker")).collect(Collectors.toSet());
+        assertThat(used).as("workers that ran steps").containsExactlyInAnyOrder("w1", "w2");
+        Path release = out.resolve("2026.04");
+        assertThat(Fixtures.run(release, "sha256sum", "--strict", "-c", "SHA256SUMS-2026.04.txt")).doesNotContain("FAILED");
+
+        // The same release with local exec, in its own process: every artifact has the same bytes (the manifest
+        // differs only by releasedAt).
+        Path localOut = tmp.resolve("local-out");
+        Path localProperties = Files.writeString(tmp.resolve("local.properties"),
+                Files.readString(Fixtures.REPO_ROOT.resolve("config/application.properties"))
+                        + "\nstella.state-dir = " + tmp.resolve("local-state") + "\n");
+        Process local = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.stellarelease.cli.StellaRelease", "release",
+                "suite-2026.04-nova", "--dry-run", "--workspace", workspace.toString(), "--out", localOut.toString(),
+                "--config", tmp.resolve("release.yaml").toString(), "--properties", localProperties.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("local.log").toFile()).start();
+        assertThat(local.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(local.exitValue()).as(Files.readString(tmp.resolve("local.log"))).isZero();
+        assertThat(checksumsWithoutManifest(release)).isNotEmpty()
+                .isEqualTo(checksumsWithoutManifest(localOut.resolve("2026.04")));
+    }
+
+    @Test
+    void aWorkerKilledMidStepLeavesTheStepToTheOther() throws Exception {
+        startWorker("w1");
+        startWorker("w2");
+        CompletableFuture<ReleaseRun> release = CompletableFuture.supplyAsync(() -> release("suite-2026.04-nova", true, true));
+
+        // Authority's build has started on a worker when its pid file is there; that process's parent is the worker.
+        Path pidFile = out.resolve("2026.04/logs/build-modules/Authority.log.pid");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        Optional<ProcessHandle> build = Optional.empty();
+        while (build.isEmpty() && System.nanoTime() < deadline) {
+            if (Files.exists(pidFile)) {
+                String[] parts = Files.readString(pidFile).strip().split(" ");
+                if (parts.length > 1) {
+                    build = ProcessHandle.of(Long.parseLong(parts[0]));
+                }
+            }
+            Thread.sleep(50);
+        }
+        assertThat(build).as("Authority's build started on a worker").isPresent();
+        long workerPid = build.get().parent().orElseThrow().pid();
+        String victim = workers.entrySet().stream().filter(e -> e.getValue().pid() == workerPid).map(java.util.Map.Entry::getKey)
+                .findFirst().orElseThrow(() -> new AssertionError("the build's parent is not one of the workers"));
+        String survivor = victim.equals("w1") ? "w2" : "w1";
+        Thread.sleep(1000); // in the middle of its build
+        Fixtures.run(tmp, "kill", "-9", Long.toString(workerPid));
+
+        ReleaseRun run = release.get(300, TimeUnit.SECONDS);
+
+        assertThat(run.isSucceeded()).as("release failed: " + run.getFailure()).isTrue();
+        StepResult authority = run.stage("build-modules").orElseThrow().getSteps().stream()
+                .filter(s -> s.name().equals("Authority")).findFirst().orElseThrow();
+        assertThat(authority.details()).containsEntry("worker", survivor).containsEntry("deliveries", "2");
+        assertThat(out.resolve("2026.04/logs/build-modules/Authority.log")).content()
+                .contains("done: StellaOps.Authority 1.4.0").contains("# ran on build worker " + survivor + " (delivery 2)");
+        assertThat(out.resolve("2026.04/nuget/StellaOps.Authority.1.4.0.nupkg")).exists();
+        // The dead worker's build (its shell and sleep) did not outlive it: the next worker killed what it left.
+        assertThat(build.get().isAlive()).as("the killed worker's build process").isFalse();
+        assertThat(workerLog(survivor)).contains("build-modules/Authority: started (delivery 2)");
+        assertThat(Fixtures.run(out.resolve("2026.04"), "sha256sum", "--strict", "-c", "SHA256SUMS-2026.04.txt")).doesNotContain("FAILED");
+    }
+
+    private static List<String> checksumsWithoutManifest(Path release) throws Exception {
+        return Files.readAllLines(release.resolve("SHA256SUMS-2026.04.txt")).stream()
+                .filter(l -> !l.endsWith(" suite-2026.04.yaml")).toList();
+    }
+}
