@@ -53,18 +53,20 @@ abstract class BuildWorkerTestSupport extends PipelineTestSupport {
     }
 
     /** Starts {@code stella-release worker --name <name>} as its own process; its output goes to {@code <tmp>/<name>.log}. */
-    protected Process startWorker(String name) {
+    protected Process startWorker(String name, String... options) {
         try {
             Path properties = tmp.resolve("worker.properties");
             if (!Files.exists(properties)) {
                 StringBuilder text = new StringBuilder(Files.readString(Fixtures.REPO_ROOT.resolve("config/application.properties")));
                 text.append("\n");
                 remoteProperties().forEach((k, v) -> text.append(k).append(" = ").append(v).append("\n"));
+                text.append("stella.worker.checkout-dir = ").append(tmp.resolve("checkouts")).append("\n");
                 Files.writeString(properties, text);
             }
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                     "io.stellarelease.cli.StellaRelease", "worker", "--name", name, "--properties", properties.toString()));
+            command.addAll(List.of(options));
             Path log = tmp.resolve(name + ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

@@ -2,6 +2,8 @@ package io.stellarelease.pipeline;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.StepResult;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,8 @@ class BuildWorkersTest extends BuildWorkerTestSupport {
     @Test
     void twoWorkersBuildTheSameReleaseAsLocalExec() throws Exception {
         startWorker("w1");
-        startWorker("w2");
+        // w2 builds a checkout of the run's commit it makes itself, as a worker that cannot see the workspace does.
+        startWorker("w2", "--checkout");
 
         ReleaseRun run = releaseWithin(300, "suite-2026.04-nova", false, true);
 
@@ -71,6 +74,19 @@ class BuildWorkersTest extends BuildWorkerTestSupport {
         assertThat(local.exitValue()).as(Files.readString(tmp.resolve("local.log"))).isZero();
         assertThat(checksumsWithoutManifest(release)).isNotEmpty()
                 .isEqualTo(checksumsWithoutManifest(localOut.resolve("2026.04")));
+        assertThat(workerLog("w2")).contains("checked out ");
+
+        // Per worker: steps finished by outcome, none in flight now; the queue is empty.
+        MeterRegistry meters = context.getRegistry().lookupByNameAndType("releaseMetrics", ReleaseMetrics.class).registry();
+        double finished = 0;
+        for (String w : List.of("w1", "w2")) {
+            Counter done = meters.find("stella.worker.steps").tag("worker", w).tag("outcome", "done").counter();
+            assertThat(done).as("steps done by " + w).isNotNull();
+            finished += done.count();
+            assertThat(meters.get("stella.worker.steps.in.flight").tag("worker", w).gauge().value()).isZero();
+        }
+        assertThat(finished).isEqualTo(17);
+        assertThat(meters.get("stella.exec.queue.depth").tag("queue", queue()).gauge().value()).isZero();
     }
 
     @Test
