@@ -6,7 +6,6 @@ import io.stellarelease.exec.ProcessTreeExecutor;
 import io.stellarelease.logging.LogFormat;
 import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -41,8 +40,10 @@ public class WorkerCommand implements Callable<Integer> {
     @Option(names = "--checkout", description = "Always build a checkout of the step's commit, even when the workspace it names is visible here.")
     boolean checkout;
 
-    @Mixin
-    ConfigFiles files;
+    // A worker reads no release configuration: the steps it runs carry their commands.
+    @Option(names = "--properties", paramLabel = "FILE", defaultValue = "config/application.properties",
+            description = "Camel and service properties (RabbitMQ, the step queue, the shared directory).%nDefault: ${DEFAULT-VALUE}.")
+    Path properties;
 
     @Option(names = "--log-format", paramLabel = "FORMAT",
             description = "text (default; or the STELLA_LOG_FORMAT environment variable) or json: one JSON object per line on stdout.")
@@ -70,7 +71,7 @@ public class WorkerCommand implements Callable<Integer> {
             overrides.put("stella.worker.checkout", "always");
         }
         try {
-            Main main = CamelApp.configure(CamelApp.Mode.WORKER, files.properties, null, overrides);
+            Main main = CamelApp.configure(CamelApp.Mode.WORKER, properties, null, overrides);
             // On SIGTERM the running step's process tree is ended first, so Camel's stop does not wait for the build.
             Thread hook = new Thread(() -> {
                 if (main.getCamelContext() != null) {
