@@ -3,8 +3,8 @@ package io.stellarelease.verify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.stellarelease.sign.OpenPgp;
-import io.stellarelease.stages.Checksums;
+import io.stellarelease.signchecksums.OpenPgp;
+import io.stellarelease.releasemanifest.Checksums;
 import io.stellarelease.util.Files2;
 
 import java.io.IOException;

@@ -6,8 +6,8 @@ import io.stellarelease.clients.GtAsset;
 import io.stellarelease.clients.GtRelease;
 import io.stellarelease.clients.OciPusher;
 import io.stellarelease.clients.RegistryCredentials;
-import io.stellarelease.publishing.PublishTargets;
-import io.stellarelease.stages.Checksums;
+import io.stellarelease.targets.PublishTargets;
+import io.stellarelease.releasemanifest.Checksums;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -163,7 +163,7 @@ class SignedSbomReleaseTest extends PublishingTestSupport {
         assertThat(gitea.assets(TAG).values()).allSatisfy(sizes -> assertThat(sizes).hasSize(1));
         // The stage repeated on unchanged checksums (a resumed run) keeps the signature as it is.
         byte[] signatureBefore = Files.readAllBytes(signature);
-        var signing = context.getRegistry().lookupByNameAndType("checksumSigning", io.stellarelease.sign.ChecksumSigning.class);
+        var signing = context.getRegistry().lookupByNameAndType("checksumSigning", io.stellarelease.signchecksums.ChecksumSigning.class);
         assertThat(signing.sign(again).details()).containsEntry("outcome", "kept");
         assertThat(Files.readAllBytes(signature)).isEqualTo(signatureBefore);
         sumsText = Files.readString(sums);
