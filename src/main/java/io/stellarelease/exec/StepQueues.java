@@ -47,10 +47,13 @@ public record StepQueues(String queue, int maxDeliveries) {
         });
     }
 
-    /** Declares a conductor's reply queue (gone once its consumer goes) and routes its steps' dead letters to it. */
+    /**
+     * Declares a conductor's reply queue and routes its steps' dead letters to it. The broker removes it once it has had
+     * no consumer for an hour (a conductor that is gone), not at once: a consumer that reconnects finds it still there.
+     */
     public void declareReplies(ConnectionFactory factory, String replyQueue) {
         withChannel(factory, channel -> {
-            channel.queueDeclare(replyQueue, false, false, true, Map.of());
+            channel.queueDeclare(replyQueue, false, false, false, Map.of("x-expires", 3_600_000));
             channel.queueBind(replyQueue, deadLetterExchange(), replyQueue);
         });
     }

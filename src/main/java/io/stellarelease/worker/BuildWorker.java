@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A build worker's work: one {@link StepMessage} from the step queue, run as the conductor would run it here (the
@@ -46,9 +44,6 @@ public class BuildWorker {
     private final Path checkoutDir;
     private final boolean alwaysCheckout;
     private final ProducerTemplate producer;
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong done = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
 
     public BuildWorker(String name, ProcessTreeExecutor executor, Path sharedDir, Path checkoutDir, boolean alwaysCheckout,
                        ProducerTemplate producer) {
@@ -64,40 +59,22 @@ public class BuildWorker {
         return name;
     }
 
-    public int inFlight() {
-        return inFlight.get();
-    }
-
-    public long done() {
-        return done.get();
-    }
-
-    public long failed() {
-        return failed.get();
-    }
-
     /** Runs one delivered step and replies; throws (so the message goes back to the queue) only when this worker stops. */
     public void handle(Exchange exchange) throws Exception {
         byte[] body = exchange.getMessage().getBody(byte[].class);
         int delivery = 1 + deliveryCount(exchange.getMessage().getHeader("x-delivery-count"));
         StepMessage step = StepMessage.fromJson(body);
-        inFlight.incrementAndGet();
-        try {
-            reply(step, new StepReply(StepReply.STARTED, step.correlationId(), name, delivery, null, false, false,
-                    Instant.now().toString(), null, null));
-            LOG.info("{}/{}: started (delivery {})", step.stage(), step.name(), delivery);
-            StepReply finished = run(step, delivery);
-            if (finished.stopped() && executor.isStopping()) {
-                // This worker is stopping: the step goes back to the queue for another worker.
-                throw new IllegalStateException(step.stage() + "/" + step.name() + ": worker stopping, step handed back");
-            }
-            reply(step, finished);
-            boolean ok = finished.exitCode() != null && finished.exitCode() == 0 && finished.message() == null && !finished.timedOut();
-            (ok ? done : failed).incrementAndGet();
-            LOG.info("{}/{}: {} (exit {})", step.stage(), step.name(), ok ? "done" : "failed", finished.exitCode());
-        } finally {
-            inFlight.decrementAndGet();
+        reply(step, new StepReply(StepReply.STARTED, step.correlationId(), name, delivery, null, false, false,
+                Instant.now().toString(), null, null));
+        LOG.info("{}/{}: started (delivery {})", step.stage(), step.name(), delivery);
+        StepReply finished = run(step, delivery);
+        if (finished.stopped() && executor.isStopping()) {
+            // This worker is stopping: the step goes back to the queue for another worker.
+            throw new IllegalStateException(step.stage() + "/" + step.name() + ": worker stopping, step handed back");
         }
+        reply(step, finished);
+        boolean ok = finished.exitCode() != null && finished.exitCode() == 0 && finished.message() == null && !finished.timedOut();
+        LOG.info("{}/{}: {} (exit {})", step.stage(), step.name(), ok ? "done" : "failed", finished.exitCode());
     }
 
     private StepReply run(StepMessage step, int delivery) throws IOException {

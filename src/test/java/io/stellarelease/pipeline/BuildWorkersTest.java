@@ -95,20 +95,7 @@ class BuildWorkersTest extends BuildWorkerTestSupport {
         startWorker("w2");
         CompletableFuture<ReleaseRun> release = CompletableFuture.supplyAsync(() -> release("suite-2026.04-nova", true, true));
 
-        // Authority's build has started on a worker when its pid file is there; that process's parent is the worker.
-        Path pidFile = out.resolve("2026.04/logs/build-modules/Authority.log.pid");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        Optional<ProcessHandle> build = Optional.empty();
-        while (build.isEmpty() && System.nanoTime() < deadline) {
-            if (Files.exists(pidFile)) {
-                String[] parts = Files.readString(pidFile).strip().split(" ");
-                if (parts.length > 1) {
-                    build = ProcessHandle.of(Long.parseLong(parts[0]));
-                }
-            }
-            Thread.sleep(50);
-        }
-        assertThat(build).as("Authority's build started on a worker").isPresent();
+        Optional<ProcessHandle> build = Optional.of(authorityBuild());
         long workerPid = build.get().parent().orElseThrow().pid();
         String victim = workers.entrySet().stream().filter(e -> e.getValue().pid() == workerPid).map(java.util.Map.Entry::getKey)
                 .findFirst().orElseThrow(() -> new AssertionError("the build's parent is not one of the workers"));
@@ -129,6 +116,49 @@ class BuildWorkersTest extends BuildWorkerTestSupport {
         assertThat(build.get().isAlive()).as("the killed worker's build process").isFalse();
         assertThat(workerLog(survivor)).contains("build-modules/Authority: started (delivery 2)");
         assertThat(Fixtures.run(out.resolve("2026.04"), "sha256sum", "--strict", "-c", "SHA256SUMS-2026.04.txt")).doesNotContain("FAILED");
+    }
+
+    @Test
+    void aWorkerStoppedMidStepHandsItBack() throws Exception {
+        startWorker("w1");
+        startWorker("w2");
+        CompletableFuture<ReleaseRun> release = CompletableFuture.supplyAsync(() -> release("suite-2026.04-nova", true, true));
+        ProcessHandle build = authorityBuild();
+        long workerPid = build.parent().orElseThrow().pid();
+        String stopped = workers.entrySet().stream().filter(e -> e.getValue().pid() == workerPid).map(java.util.Map.Entry::getKey)
+                .findFirst().orElseThrow();
+        String other = stopped.equals("w1") ? "w2" : "w1";
+        Thread.sleep(1000);
+        Fixtures.run(tmp, "kill", "-TERM", Long.toString(workerPid));
+
+        // SIGTERM: the build's process tree is ended, the step goes back to the queue, the worker exits.
+        assertThat(workers.get(stopped).waitFor(60, TimeUnit.SECONDS)).as("the stopped worker exited").isTrue();
+        assertThat(build.isAlive()).isFalse();
+        ReleaseRun run = release.get(300, TimeUnit.SECONDS);
+        assertThat(run.isSucceeded()).as("release failed: " + run.getFailure()).isTrue();
+        StepResult authority = run.stage("build-modules").orElseThrow().getSteps().stream()
+                .filter(s -> s.name().equals("Authority")).findFirst().orElseThrow();
+        assertThat(authority.details()).containsEntry("worker", other).containsEntry("deliveries", "2");
+        assertThat(workerLog(stopped)).contains("worker stopping, step handed back");
+    }
+
+    /** Authority's build once it has started on a worker: its pid file is there, and that process's parent is the worker. */
+    private ProcessHandle authorityBuild() throws Exception {
+        Path pidFile = out.resolve("2026.04/logs/build-modules/Authority.log.pid");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(pidFile)) {
+                String[] parts = Files.readString(pidFile).strip().split(" ");
+                if (parts.length > 1) {
+                    Optional<ProcessHandle> build = ProcessHandle.of(Long.parseLong(parts[0]));
+                    if (build.isPresent()) {
+                        return build.get();
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("Authority's build did not start on a worker");
     }
 
     private static List<String> checksumsWithoutManifest(Path release) throws Exception {
