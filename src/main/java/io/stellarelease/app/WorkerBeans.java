@@ -18,7 +18,7 @@ import java.util.List;
  * {@code stella-release worker}: the build worker and its one route, which consumes the step queue as a competing
  * consumer (prefetch 1 per consumer, so a busy worker holds no step another could run) and acknowledges a step only
  * once its result is sent back (camel-spring-rabbitmq, acknowledge mode AUTO: after the route completed). A step the
- * worker hands back because it is stopping goes back to the queue ({@code rejectAndDontRequeue=false}).
+ * worker hands back because it is stopping goes back to the queue ({@link #workerRetry()}).
  */
 public class WorkerBeans implements CamelConfiguration {
 
@@ -74,6 +74,19 @@ public class WorkerBeans implements CamelConfiguration {
         return worker;
     }
 
+    /**
+     * A step the worker could not finish because it is stopping goes back to the queue at once (a nack with requeue),
+     * for another worker: camel-spring-rabbitmq's own recovery would either drop it (acknowledged, lost) or reject it
+     * to the dead-letter exchange (counted as a step that kills workers).
+     */
+    @BindToRegistry
+    public org.springframework.retry.interceptor.RetryOperationsInterceptor workerRetry() {
+        return org.springframework.amqp.rabbit.config.RetryInterceptorBuilder.stateless().maxAttempts(1)
+                .recoverer((message, cause) -> {
+                    throw new org.springframework.amqp.ImmediateRequeueAmqpException("step handed back to the queue", cause);
+                }).build();
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         StepQueues queues = new StepQueues(queue, maxDeliveries);
@@ -89,7 +102,7 @@ public class WorkerBeans implements CamelConfiguration {
             public void configure() {
                 from("spring-rabbitmq:" + queues.exchange() + "?queues=" + queues.queue() + "&autoDeclare=false"
                         + "&prefetchCount=1&concurrentConsumers=" + concurrency
-                        + "&acknowledgeMode=AUTO&rejectAndDontRequeue=false&maximumRetryAttempts=1")
+                        + "&acknowledgeMode=AUTO&rejectAndDontRequeue=false&retry=#workerRetry")
                         .routeId("build-worker")
                         .process(w::handle);
             }
