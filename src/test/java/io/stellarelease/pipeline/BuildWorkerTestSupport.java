@@ -100,6 +100,12 @@ abstract class BuildWorkerTestSupport extends PipelineTestSupport {
         factory.setPassword("guest");
         try (var connection = factory.createConnection(); var channel = connection.createChannel(false)) {
             channel.queueDelete(queue());
+            if (context != null) {
+                var remote = context.getRegistry().lookupByNameAndType("stepExecutor", io.stellarelease.exec.RemoteStepExecutor.class);
+                if (remote != null) {
+                    channel.queueDelete(remote.replyQueue());
+                }
+            }
             channel.exchangeDelete(queue());
             channel.exchangeDelete(queue() + ".dlx");
         } finally {
