@@ -100,19 +100,20 @@ section=$WORK/section.md
   echo "\`bin/stella-release worker\` processes (one step at a time each) on this same machine, RabbitMQ on loopback, the"
   echo "scratch directory as the shared directory; the conductor keeps up to 16 steps queued."
   echo
-  echo "| command | local | 1 worker | 2 workers | 1 worker / 2 workers (medians) |"
+  echo "| command | local, wall ms | 1 worker, wall ms | 2 workers, wall ms | 1 worker / 2 workers (medians) |"
   echo "|---|---|---|---|---|"
   for cmd in "${COMMANDS[@]}"; do
     l=${WALL["$cmd|local"]}; one=${WALL["$cmd|1"]}; two=${WALL["$cmd|2"]}
     echo "| \`$cmd\` | $(stats "$l") | $(stats "$one") | $(stats "$two") | $(python3 -c "print('%.2f' % ($(median "$one") / $(median "$two")))") |"
   done
   echo
-  echo "What the figures mean on this machine: the workers run on the same $(nproc) CPUs as the conductor, so two workers"
-  echo "add no CPU. With \`sleep 0.2\` the steps wait rather than compute, so the step from 1 to 2 workers shows the"
-  echo "work spreading over competing consumers (close to 2× fewer steps in a row), and the gap to *local* is what"
-  echo "a step costs to go through the broker and the shared directory (publish, deliver, the worker's process start,"
-  echo "the reply), paid once per step. With \`true\` the steps cost nothing, so the figures are that per-step cost alone."
-  echo "On separate machines with real builds, CPU-bound steps would scale with the workers' cores, which this machine"
+  echo "What the figures mean on this machine: the workers run on the same $(nproc) CPUs as the conductor (and, while this ran,"
+  echo "other work: see the load), so a second worker adds a consumer, not CPU. \`sleep 0.2\` steps wait rather than compute:"
+  echo "from 1 to 2 workers the steps run one after another drop from $((N + 5)) to about half that ($((N + 5)) × 0.2 s of sleeping"
+  echo "on one worker), and what is above that is the per-step cost of going through the broker and the shared directory"
+  echo "(publish, deliver, the worker's process start, the reply) plus the JVMs' start-up. \`true\` steps cost nothing, so those"
+  echo "figures are that per-step cost and start-up alone; there a second worker JVM competes for the same CPUs and need not"
+  echo "help. On separate machines with real builds, CPU-bound steps would scale with the workers' cores, which this machine"
   echo "cannot show."
   echo "<!-- workers:end -->"
 } >"$section"
