@@ -28,7 +28,10 @@ stop_workers() {
 }
 cleanup() {
   stop_workers
-  rabbitmqctl -q delete_queue "$QUEUE" >/dev/null 2>&1 || true
+  # The step queue and the conductors' reply queues (its two exchanges stay: rabbitmqctl cannot delete exchanges).
+  for q in $(rabbitmqctl -q list_queues name 2>/dev/null | grep -F "$QUEUE" || true); do
+    rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
+  done
 }
 trap cleanup EXIT
 echo "bench: scratch (shared) directory $WORK, queue $QUEUE"
