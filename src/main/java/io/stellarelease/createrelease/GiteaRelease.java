@@ -100,7 +100,7 @@ public class GiteaRelease {
     }
 
     /**
-     * The files attached to the release, those that exist: manifest, checksums and their signature, CLI archives,
+     * The files attached to the release, those that exist: manifest, checksums and their signatures (.asc, .minisig), CLI archives,
      * chart, SBOMs, registered artifacts.
      */
     public static List<Path> assets(ReleaseRun run) {
@@ -111,6 +111,7 @@ public class GiteaRelease {
         run.produced(Produces.CHART).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
         run.produced(Produces.ARTIFACTS).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
         names.add(ChecksumSigning.signatureName(run.requireSuite().version()));
+        names.add(ChecksumSigning.minisignName(run.requireSuite().version()));
         run.produced(Produces.SBOMS).forEach(s -> s.artifacts().forEach(a -> names.add(a.path())));
         return names.stream().map(run.releaseDir()::resolve).filter(Files::isRegularFile).toList();
     }

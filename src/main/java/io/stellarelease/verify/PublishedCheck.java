@@ -42,7 +42,8 @@ public class PublishedCheck {
             LocalVerification.Release release = LocalVerification.open(
                     run.releaseDir().resolve(ReleaseManifest.fileName(run)));
             VerifyReport local = LocalVerification.check(release,
-                    io.stellarelease.signchecksums.ChecksumSigning.publicKey(targets.config()).orElse(null));
+                    io.stellarelease.signchecksums.ChecksumSigning.publicKey(targets.config()).orElse(null),
+                    io.stellarelease.signchecksums.ChecksumSigning.minisignPublicKey(targets.config()).orElse(null));
             VerifyReport remote = new RemoteVerification(targets).check(release);
             var problems = new java.util.ArrayList<>(local.problems());
             problems.addAll(remote.problems());
