@@ -66,7 +66,7 @@ start_workers() { # COUNT
     WORKERS+=($!)
   done
   for i in $(seq 1 "$1"); do
-    for _ in $(seq 1 300); do grep -q 'build-worker' "$WORK/worker-$i.log" 2>/dev/null && break; sleep 0.1; done
+    for _ in $(seq 1 300); do grep -q "build worker bench-w$i ready" "$WORK/worker-$i.log" 2>/dev/null && break; sleep 0.1; done
   done
 }
 

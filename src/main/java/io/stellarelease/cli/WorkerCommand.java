@@ -83,6 +83,16 @@ public class WorkerCommand implements Callable<Integer> {
                 }
             }, "stella-worker-stop");
             Runtime.getRuntime().addShutdownHook(hook);
+            main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+                @Override
+                public void afterStart(org.apache.camel.main.BaseMainSupport started) {
+                    var context = started.getCamelContext();
+                    org.slf4j.LoggerFactory.getLogger(WorkerCommand.class).info("build worker {} ready: consuming {} ({} at once)",
+                            context.getRegistry().lookupByNameAndType("buildWorker", io.stellarelease.worker.BuildWorker.class).name(),
+                            context.resolvePropertyPlaceholders("{{stella.exec.remote.queue}}"),
+                            context.resolvePropertyPlaceholders("{{stella.worker.concurrency}}"));
+                }
+            });
             main.run();
             return 0;
         } catch (ConfigException e) {

@@ -78,6 +78,17 @@ abstract class BuildWorkerTestSupport extends PipelineTestSupport {
         }
     }
 
+    /** Waits until the worker consumes the step queue (it logs that it is ready). */
+    protected void awaitReady(String name) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!workerLog(name).contains("build worker " + name + " ready")) {
+            if (System.nanoTime() > deadline || !workers.get(name).isAlive()) {
+                throw new AssertionError("worker " + name + " did not start:\n" + workerLog(name));
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** The release, run on another thread so a hung release fails the test instead of hanging it. */
     protected ReleaseRun releaseWithin(int seconds, String tag, boolean skipTests, boolean dryRun) throws Exception {
         return CompletableFuture.supplyAsync(() -> release(tag, skipTests, dryRun)).get(seconds, TimeUnit.SECONDS);

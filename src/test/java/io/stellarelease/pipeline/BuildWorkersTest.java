@@ -42,6 +42,8 @@ class BuildWorkersTest extends BuildWorkerTestSupport {
         startWorker("w1");
         // w2 builds a checkout of the run's commit it makes itself, as a worker that cannot see the workspace does.
         startWorker("w2", "--checkout");
+        awaitReady("w1");
+        awaitReady("w2");
 
         ReleaseRun run = releaseWithin(300, "suite-2026.04-nova", false, true);
 
