@@ -70,6 +70,10 @@ public class ReleaseBeans implements CamelConfiguration {
     @PropertyInject(value = "stella.exec.remote.max-deliveries", defaultValue = "3")
     private int maxDeliveries;
 
+    /** The stages whose steps go to build workers; the others' commands (backups, restores, rollbacks) run here. */
+    @PropertyInject(value = "stella.exec.remote.stages", defaultValue = "test-gate,build-modules,build-cli")
+    private String remoteStages;
+
     /** The directory conductor and workers share (a mounted volume); empty: none. */
     @PropertyInject(value = "stella.exec.shared-dir", defaultValue = "")
     private String sharedDir;
@@ -192,7 +196,8 @@ public class ReleaseBeans implements CamelConfiguration {
                                 org.springframework.amqp.rabbit.connection.ConnectionFactory.class),
                         new io.stellarelease.exec.StepQueues(stepQueue, maxDeliveries),
                         sharedDir.isBlank() ? null : Path.of(sharedDir), executor(),
-                        () -> metrics(context).registry());
+                        () -> metrics(context).registry(),
+                        Arrays.stream(remoteStages.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList());
                 default -> throw new io.stellarelease.config.ConfigException(
                         "stella.exec.mode must be local or rabbitmq, got '" + execMode + "'");
             };

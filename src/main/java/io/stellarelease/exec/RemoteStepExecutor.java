@@ -52,6 +52,7 @@ public class RemoteStepExecutor implements ExecCommandExecutor {
     private final Path sharedDir;
     private final ProcessTreeExecutor local;
     private final Supplier<MeterRegistry> meters;
+    private final java.util.Set<String> remoteStages;
     private final String replyQueue;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
@@ -80,16 +81,20 @@ public class RemoteStepExecutor implements ExecCommandExecutor {
      * @param sharedDir the directory conductor and workers share (null: paths are sent as they are, for workers that
      *                  see the same file system at the same place)
      * @param rabbit    the RabbitMQ connection, looked up when the context starts
-     * @param local     this process's executor: when it stops (SIGTERM), waiting for workers ends too
+     * @param local     this process's executor: it runs the steps of other stages, and when it stops (SIGTERM),
+     *                  waiting for workers ends too
+     * @param remoteStages the stages whose steps go to workers (the builds); the others (database backups and
+     *                  restores, rollbacks, kamelet steps of stages not listed) run here
      */
     public RemoteStepExecutor(CamelContext context, Supplier<ConnectionFactory> rabbit, StepQueues queues, Path sharedDir,
-                              ProcessTreeExecutor local, Supplier<MeterRegistry> meters) {
+                              ProcessTreeExecutor local, Supplier<MeterRegistry> meters, java.util.Collection<String> remoteStages) {
         this.context = context;
         this.rabbit = rabbit;
         this.queues = queues;
         this.sharedDir = sharedDir == null ? null : sharedDir.toAbsolutePath().normalize();
         this.local = local;
         this.meters = meters;
+        this.remoteStages = java.util.Set.copyOf(remoteStages);
         this.replyQueue = queues.queue() + ".reply." + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -126,6 +131,11 @@ public class RemoteStepExecutor implements ExecCommandExecutor {
                     null, null, -1);
         }
         ExecJob job = jobCommand.job();
+        // Only build steps leave this process, and never one whose environment holds a secret (a database password):
+        // a message on the broker is readable by whoever can read the queue.
+        if (!remoteStages.contains(job.stage()) || job.env().keySet().stream().anyMatch(local::isSecret)) {
+            return local.execute(command);
+        }
         Instant queued = Instant.now();
         Files.createDirectories(job.log().getParent());
         if (local.isStopping()) {
