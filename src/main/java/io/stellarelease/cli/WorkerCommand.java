@@ -25,16 +25,16 @@ import java.util.concurrent.Callable;
         footer = {"", "Exit codes: 0 stopped; 2 bad usage or configuration."})
 public class WorkerCommand implements Callable<Integer> {
 
-    @Option(names = "--name", paramLabel = "NAME", description = "This worker's name in run records and metrics (default: stella.worker.name, else <host>-<pid>).")
+    @Option(names = "--name", paramLabel = "NAME", description = "This worker's name in run records and metrics.%nDefault: stella.worker.name, else <host>-<pid>.")
     String name;
 
-    @Option(names = "--queue", paramLabel = "QUEUE", description = "The step queue (default: stella.exec.remote.queue, stella.steps).")
+    @Option(names = "--queue", paramLabel = "QUEUE", description = "The step queue.%nDefault: stella.exec.remote.queue, stella.steps.")
     String queue;
 
-    @Option(names = "--shared-dir", paramLabel = "DIR", description = "Where this machine mounts the shared directory (default: stella.exec.shared-dir).")
+    @Option(names = "--shared-dir", paramLabel = "DIR", description = "Where this machine mounts the shared directory.%nDefault: stella.exec.shared-dir.")
     Path sharedDir;
 
-    @Option(names = "--concurrency", paramLabel = "N", description = "Steps run at once (default: stella.worker.concurrency, 1).")
+    @Option(names = "--concurrency", paramLabel = "N", description = "Steps run at once.%nDefault: stella.worker.concurrency, 1.")
     Integer concurrency;
 
     @Option(names = "--checkout", description = "Always build a checkout of the step's commit, even when the workspace it names is visible here.")
