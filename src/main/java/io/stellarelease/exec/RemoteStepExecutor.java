@@ -133,7 +133,7 @@ public class RemoteStepExecutor implements ExecCommandExecutor {
         ExecJob job = jobCommand.job();
         // Only build steps leave this process, and never one whose environment holds a secret (a database password):
         // a message on the broker is readable by whoever can read the queue.
-        if (!remoteStages.contains(job.stage()) || job.env().keySet().stream().anyMatch(local::isSecret)) {
+        if (!remoteStages.contains(job.stage()) || job.env().keySet().stream().anyMatch(this::looksSecret)) {
             return local.execute(command);
         }
         Instant queued = Instant.now();
@@ -177,6 +177,12 @@ public class RemoteStepExecutor implements ExecCommandExecutor {
             pending.remove(id);
             settle(p);
         }
+    }
+
+    /** A secret suffix ({@code stella.exec.secret-suffixes}), or PASSWORD, TOKEN or SECRET anywhere in the name (PGPASSWORD). */
+    private boolean looksSecret(String name) {
+        String upper = name.toUpperCase(java.util.Locale.ROOT);
+        return local.isSecret(name) || upper.contains("PASSWORD") || upper.contains("TOKEN") || upper.contains("SECRET");
     }
 
     /** Waits for the outcome: a reply, a dead letter, or null when this process stops. */

@@ -30,9 +30,10 @@ class RemoteStepExecutorTest {
 
         JobExecResult backup = run(remote, tmp, "backup-database", Map.of("PGPASSWORD", "s3cret"));
         JobExecResult withSecret = run(remote, tmp, "build-modules", Map.of("NUGET_API_TOKEN", "s3cret"));
+        JobExecResult pgPassword = run(remote, tmp, "build-cli", Map.of("PGPASSWORD", "s3cret"));
         JobExecResult rollback = run(remote, tmp, "rollback", Map.of());
 
-        for (JobExecResult r : List.of(backup, withSecret, rollback)) {
+        for (JobExecResult r : List.of(backup, withSecret, pgPassword, rollback)) {
             assertThat(r.getExitValue()).isZero();
             assertThat(r.worker()).as("ran on a worker").isNull();
         }
