@@ -23,7 +23,7 @@ import java.util.Map;
  */
 public final class CamelApp implements AutoCloseable {
 
-    public enum Mode { RELEASE, SERVE, SEND }
+    public enum Mode { RELEASE, SERVE, SEND, WORKER }
 
     private final Main main;
 
@@ -38,7 +38,9 @@ public final class CamelApp implements AutoCloseable {
         }
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:" + properties);
-        main.configure().addConfiguration(ReleaseBeans.class);
+        if (mode != Mode.WORKER) {
+            main.configure().addConfiguration(ReleaseBeans.class);
+        }
         main.configure().addConfiguration(QueueBeans.class);
         switch (mode) {
             case SERVE -> {
@@ -66,6 +68,12 @@ public final class CamelApp implements AutoCloseable {
                         }
                     }
                 });
+            }
+            // A build worker: no pipeline, no release configuration; one route consuming the step queue.
+            case WORKER -> {
+                main.configure().addConfiguration(WorkerBeans.class);
+                main.addOverrideProperty("camel.main.routes-collector-enabled", "false");
+                main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
             }
             case SEND -> {
                 main.addOverrideProperty("camel.main.routes-collector-enabled", "false");

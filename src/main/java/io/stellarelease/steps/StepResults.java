@@ -53,13 +53,17 @@ public class StepResults implements AggregationStrategy {
                 : result.getExitValue() == 0 && !result.stopped() ? Status.DONE : Status.FAILED;
         String message = switch (status) {
             case TIMED_OUT -> "timed out after " + ReleaseConsole.format(job.timeout()) + "; process tree killed";
-            case FAILED -> result.stopped() ? "stopped: stella-release is stopping" : "exit code " + result.getExitValue();
+            case FAILED -> result.failure() != null ? result.failure()
+                    : result.stopped() ? "stopped: stella-release is stopping" : "exit code " + result.getExitValue();
             default -> null;
         };
+        // A step a build worker ran says which one, and how many deliveries it took (more than 1: a worker died holding it).
+        Map<String, String> details = result.worker() == null ? Map.of()
+                : Map.of("worker", result.worker(), "deliveries", Integer.toString(result.deliveries()));
         long ms = Duration.between(result.startedAt(), result.finishedAt()).toMillis();
         metrics.execFinished(job.stage(), status.label(), Duration.ofMillis(ms));
         return new StepResult(job.stage(), job.name(), status, result.getExitValue(), result.startedAt(),
-                result.finishedAt(), ms, run.releaseDir().relativize(job.log()).toString(), List.of(), Map.of(), message);
+                result.finishedAt(), ms, run.releaseDir().relativize(job.log()).toString(), List.of(), details, message);
     }
 
     @Override
