@@ -132,10 +132,39 @@ public final class CamelApp implements AutoCloseable {
         if (where != null && !message.contains(where.replaceFirst(":\\d+$", ""))) {
             message = where + ": " + message;
         }
+        java.util.regex.Matcher duplicate = java.util.regex.Pattern.compile("Duplicate id detected: (\\S+?)\\.?(\\s|$)").matcher(message);
+        if (duplicate.find()) { // Camel names the route that started second: name every route using the id
+            List<String> users = routesUsing(main, duplicate.group(1));
+            if (users.size() > 1) {
+                message = message + " (used in " + String.join(", ", users) + ")";
+            }
+        }
         if (cause instanceof ConfigException config && message.equals(config.getMessage())) {
             return config;
         }
         return new ConfigException(message, e);
+    }
+
+    /** The files and lines of the routes that use {@code id}, as their own id or a node's. */
+    private static List<String> routesUsing(Main main, String id) {
+        List<String> users = new java.util.ArrayList<>();
+        if (main.getCamelContext() instanceof org.apache.camel.model.ModelCamelContext model) {
+            for (var route : model.getRouteDefinitions()) {
+                if (id.equals(route.getRouteId()) || usesId(route.getOutputs(), id)) {
+                    users.add(io.stellarelease.pipeline.PipelinePlan.where(route));
+                }
+            }
+        }
+        return users;
+    }
+
+    private static boolean usesId(List<org.apache.camel.model.ProcessorDefinition<?>> nodes, String id) {
+        for (var node : nodes) {
+            if (id.equals(node.getId()) || usesId(node.getOutputs(), id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The file and line of the route a start-up failure names, if it names one. */
