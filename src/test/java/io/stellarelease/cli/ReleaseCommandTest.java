@@ -54,21 +54,26 @@ class ReleaseCommandTest {
     }
 
     @Test
-    void aDryRunNeverOverwritesWhatARealRunLeft() throws Exception {
-        // A real module release whose publishing fails (nothing listens at the configured feed): its state stays for a retry.
-        Result real = run("release", "module-authority-v1.4.0", "--out", out.toString());
-        assertThat(real.exit()).as(real.stdout()).isNotZero();
+    void dryAndRealRunsOfOneVersionNeverMixInItsDirectory() throws Exception {
         Path dir = out.resolve("modules/authority/1.4.0");
+        Path manifest = dir.resolve("module-authority-1.4.0.yaml");
+        assertThat(run("release", "module-authority-v1.4.0", "--out", out.toString(), "--dry-run", "--skip-tests").exit()).isZero();
+        assertThat(manifest).content().contains("dryRun: true");
+
+        // A real module release whose publishing fails (nothing listens at the configured feed) before its manifest:
+        // the rehearsal's manifest and checksums must not be left there as if they were this run's.
+        Result real = run("release", "module-authority-v1.4.0", "--out", out.toString(), "--skip-tests");
+        assertThat(real.exit()).as(real.stdout()).isEqualTo(1);
+        assertThat(manifest).doesNotExist();
         Path state = dir.resolve("state.json");
         assertThat(state).content().contains("\"dryRun\" : false");
         String before = java.nio.file.Files.readString(state);
 
+        // A dry run now would overwrite the state a retry resumes from: refused, the directory untouched.
         Result dry = run("release", "module-authority-v1.4.0", "--out", out.toString(), "--dry-run");
-
         assertThat(dry.exit()).isEqualTo(3);
         assertThat(dry.stdout()).contains("a dry run must not overwrite a real run's release directory: " + dir);
         assertThat(state).content().isEqualTo(before);
-        // Another output directory is the way to rehearse it.
         assertThat(run("release", "module-authority-v1.4.0", "--out", out.resolve("rehearsal").toString(), "--dry-run").exit())
                 .isZero();
     }
