@@ -47,7 +47,8 @@ public class PipelinePlan {
      * {@code always}: listed in a {@code doFinally}, it runs whatever happened (the summary).
      */
     public record Stage(String name, Set<String> needs, Set<String> uses, Set<String> produces, boolean conditional,
-                        Object group, String where, String routeFile, String stepId, String prefix, boolean always) {
+                        Object group, String where, String routeFile, String stepId, String prefix, boolean always,
+                        String noteProblem) {
         /** The id the step's events carry: a templated route's node ids get its prefix (route-1...). */
         public String eventId() {
             return stepId == null ? null : (prefix == null ? "" : prefix) + stepId;
@@ -153,6 +154,9 @@ public class PipelinePlan {
                 problems.add(stage.where() + ": stage " + stage.name() + " has no route (from: direct:" + stage.name() + ")"
                         + didYouMean(stage.name(), stageRoutes));
                 continue;
+            }
+            if (stage.noteProblem() != null) {
+                problems.add(stage.routeFile() + ": the note of stage " + stage.name() + " " + stage.noteProblem());
             }
             if (!stage.name().equals(stage.stepId())) {
                 problems.add(stage.routeFile() + ": the route of stage " + stage.name() + " must wrap its work in "
@@ -444,7 +448,36 @@ public class PipelinePlan {
         }
         return new Stage(name, Set.copyOf(needs), Set.copyOf(uses), Set.copyOf(produces), conditional, group,
                 where(send, null), route == null ? null : file(route.getLocation(), route.getRouteId()),
-                route == null ? null : stageStepId(route), route == null ? null : route.getNodePrefixId(), always);
+                route == null ? null : stageStepId(route), route == null ? null : route.getNodePrefixId(), always,
+                noteProblem(note));
+    }
+
+    private static final List<String> NOTE_KEYS = List.of("needs", "uses", "produces");
+
+    /**
+     * A note is free text except where it declares: a near miss of a key ({@code need:}, {@code produce:}) or a key
+     * without its colon ({@code needs release}) would silently declare nothing, so it is refused with what was meant.
+     */
+    static String noteProblem(String note) {
+        if (note == null) {
+            return null;
+        }
+        for (String part : note.split(";")) {
+            String text = part.strip();
+            int colon = text.indexOf(':');
+            String key = (colon < 0 ? text.split("[\\s,]+", 2)[0] : text.substring(0, colon)).strip().toLowerCase(Locale.ROOT);
+            if (key.isEmpty() || NOTE_KEYS.contains(key) && colon >= 0) {
+                continue;
+            }
+            if (NOTE_KEYS.contains(key)) {
+                return "must declare with a colon: '" + text + "' declares nothing (write " + key + ": kind, kind)";
+            }
+            String meant = NOTE_KEYS.stream().filter(k -> distance(key, k) <= 2 && key.length() >= 3).findFirst().orElse(null);
+            if (meant != null && colon >= 0) {
+                return "declares only needs:, uses: and produces:: got '" + text + "' (did you mean " + meant + ":?)";
+            }
+        }
+        return null;
     }
 
     private Model model() {

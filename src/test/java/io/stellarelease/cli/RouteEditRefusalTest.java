@@ -64,6 +64,24 @@ class RouteEditRefusalTest {
     }
 
     @Test
+    void aMisspeltKeyInAStageNoteIsRefusedNotIgnored() throws IOException {
+        CliRun misspelt = releaseWithEdit("stage-build-helm.yaml", t -> t.replace("note: \"needs: release; produces: chart\"",
+                "note: \"need: release; produces: chart\""));
+        assertSaidOnce(misspelt);
+        assertThat(misspelt.stderr()).contains("stage-build-helm.yaml").contains("the note of stage build-helm")
+                .contains("got 'need: release' (did you mean needs:?)");
+    }
+
+    @Test
+    void aStageNoteDeclaringWithoutColonsIsRefusedNotIgnored() throws IOException {
+        CliRun noColon = releaseWithEdit("stage-build-helm.yaml", t -> t.replace("note: \"needs: release; produces: chart\"",
+                "note: \"needs release, produces chart\""));
+        assertSaidOnce(noColon);
+        assertThat(noColon.stderr()).contains("the note of stage build-helm must declare with a colon: "
+                + "'needs release, produces chart' declares nothing");
+    }
+
+    @Test
     void aStepIdUsedTwiceNamesTheRouteFile() throws IOException {
         // A node of build-helm given the id of build-cli's step.
         CliRun r = releaseWithEdit("stage-build-helm.yaml", t -> t.replace("""
