@@ -141,6 +141,22 @@ class DispatchServiceTest {
     }
 
     @Test
+    void anIdempotencyKeyIsShortPrintableTextOrRefusedByName() {
+        byte[] message = "{\"kind\":\"suite\",\"version\":\"2026.10\",\"codename\":\"Orion\"}".getBytes();
+        HttpResponse<String> longKey = fixture.post("/api/v1/dispatch", message, Map.of("Content-Type", "application/json",
+                "Authorization", "Bearer " + ServiceFixture.TOKEN, "Idempotency-Key", "k".repeat(5000)));
+        assertThat(longKey.statusCode()).as(longKey.body()).isEqualTo(400);
+        assertThat(ServiceFixture.json(longKey).get("error").asText())
+                .isEqualTo("Idempotency-Key must be at most 255 characters: got 5000");
+        HttpResponse<String> spaced = fixture.post("/api/v1/rollback", "{\"target\":\"suite\"}".getBytes(), Map.of(
+                "Content-Type", "application/json", "Authorization", "Bearer " + ServiceFixture.TOKEN,
+                "Idempotency-Key", "two words"));
+        assertThat(spaced.statusCode()).as(spaced.body()).isEqualTo(400);
+        assertThat(ServiceFixture.json(spaced).get("error").asText())
+                .isEqualTo("Idempotency-Key must be printable ASCII without spaces: got 'two?words'");
+    }
+
+    @Test
     void aModuleDispatchRunsTheModulePipelineWithItsPublishFlags() throws Exception {
         Files.writeString(fixture.repo.resolve("src/Authority/CHANGELOG.md"), "## [1.4.0] - 2026-04-15\n\n- DPoP.\n");
         byte[] message = ("{\"kind\":\"module\",\"module\":\"Authority\",\"version\":\"1.4.0\","
