@@ -131,6 +131,14 @@ public class StageTracker extends EventNotifierSupport {
             }
         }
         if (missing.isEmpty()) {
+            // A stage under a choice or filter of the pipeline that was not called is accounted for too: said as skipped.
+            Instant now = Instant.now();
+            for (PlannedStage planned : run.getPlan()) {
+                if (planned.conditional() && run.stage(planned.name()).isEmpty()) {
+                    run.restoreStage(StageRecord.restored(planned.name(), Status.SKIPPED, now, now,
+                            "not called: the pipeline's choice or filter around it did not select it", 0, List.of()));
+                }
+            }
             return;
         }
         // The stage the pipeline stopped at is the last one that ended (the summary calling this is still running).
