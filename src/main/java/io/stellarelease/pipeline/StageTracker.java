@@ -46,6 +46,11 @@ public class StageTracker extends EventNotifierSupport {
         setIgnoreStepEvents(false);
     }
 
+    /** Where runs' states are saved (and, with a shared store, whose lease check guards every stage). */
+    public RunStore runStore() {
+        return runStore;
+    }
+
     @Override
     public boolean isEnabled(CamelEvent event) {
         return event instanceof CamelEvent.StepEvent;
@@ -143,6 +148,8 @@ public class StageTracker extends EventNotifierSupport {
         if (run == null || uri == null || !uri.startsWith("direct:")) {
             return false;
         }
+        // Before anything more of the run is done (a stage, a command, a publication): is it still this instance's?
+        runStore.checkLease(run.getId());
         String stage = uri.substring("direct:".length()).replaceFirst("^//", "").replaceFirst("\\?.*$", "");
         var record = run.planned(stage).flatMap(p -> run.stage(stage)).filter(StageRecord::isEarlierAttempt);
         record.ifPresent(r -> console.doneEarlier(run, stage, r.getStatus().label()));
