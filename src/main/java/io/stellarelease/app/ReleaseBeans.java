@@ -87,6 +87,9 @@ public class ReleaseBeans implements CamelConfiguration {
     @PropertyInject(value = "stella.store.pool-size", defaultValue = "10")
     private int storePoolSize;
 
+    @PropertyInject(value = "stella.instance.id", defaultValue = "")
+    private String instanceId;
+
     private ReleaseConfig config;
     private SharedStoreRef sharedStore;
     private ReleaseHistory history;
@@ -224,7 +227,8 @@ public class ReleaseBeans implements CamelConfiguration {
                 sharedStore = new SharedStoreRef(io.stellarelease.sharedstore.SharedStore.open(
                         new io.stellarelease.sharedstore.SharedStore.Settings(storeUrl.strip(), storeUser,
                                 io.stellarelease.sharedstore.SharedStore.Settings.password(storePassword, storePasswordFile),
-                                storeSchema.strip(), storePoolSize)));
+                                storeSchema.strip(), storePoolSize,
+                                io.stellarelease.sharedstore.SharedStore.instanceId(instanceId))));
             }
         }
         return sharedStore;

@@ -108,16 +108,7 @@ public class ServiceBeans implements CamelConfiguration {
 
     /** {@code stella.instance.id}, else this host's name and this process's id (unique per process on one machine). */
     private String instanceId() {
-        if (instanceId != null && !instanceId.isBlank()) {
-            return instanceId.strip();
-        }
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            host = System.getenv().getOrDefault("HOSTNAME", "localhost");
-        }
-        return host + "-" + ProcessHandle.current().pid();
+        return io.stellarelease.sharedstore.SharedStore.instanceId(instanceId);
     }
 
     private static java.time.Duration duration(String key, String text) {

@@ -24,8 +24,15 @@ import java.util.regex.Pattern;
 public final class SharedStore implements AutoCloseable {
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-    /** Where the store is: a JDBC URL, a user, a password (or null), the schema, the pool's size. */
-    public record Settings(String url, String user, String password, String schema, int poolSize) {
+    /**
+     * Where the store is: a JDBC URL, a user, a password (or null), the schema, the pool's size, and the name this
+     * instance's connections carry ({@code application_name}, in {@code pg_stat_activity}: the instance id).
+     */
+    public record Settings(String url, String user, String password, String schema, int poolSize, String applicationName) {
+        public Settings(String url, String user, String password, String schema, int poolSize) {
+            this(url, user, password, schema, poolSize, "stella-release");
+        }
+
         public Settings {
             if (url == null || !url.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("stella.store.url must be a jdbc:postgresql: URL: got '" + url + "'");
@@ -55,12 +62,27 @@ public final class SharedStore implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "Settings[url=" + url + ", user=" + user + ", schema=" + schema + ", poolSize=" + poolSize + "]";
+            return "Settings[url=" + url + ", user=" + user + ", schema=" + schema + ", poolSize=" + poolSize
+                    + ", applicationName=" + applicationName + "]";
         }
     }
 
     private final HikariDataSource pool;
     private final Settings settings;
+
+    /** An instance's id when {@code stella.instance.id} is not set: this host's name and this process's id. */
+    public static String instanceId(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return configured.strip();
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
 
     private SharedStore(Settings settings, HikariDataSource pool) {
         this.settings = settings;
@@ -85,6 +107,7 @@ public final class SharedStore implements AutoCloseable {
         config.setInitializationFailTimeout(10_000);
         config.setAutoCommit(true);
         config.setSchema(settings.schema());
+        config.addDataSourceProperty("ApplicationName", settings.applicationName());
         // A statement never waits long on a lock: a claim or a fenced write answers quickly or fails.
         config.setConnectionInitSql("set lock_timeout = '5s'");
         HikariDataSource pool = new HikariDataSource(config);
