@@ -107,7 +107,13 @@ public class StageTracker extends EventNotifierSupport {
         console.stageFinished(run, record.getName(), record.getStatus().label(), Duration.ofMillis(record.getDurationMs()),
                 record.getReason());
         metrics.stageFinished(record.getName(), record.getStatus().label(), Duration.ofMillis(record.getDurationMs()));
-        runStore.save(run);
+        try {
+            runStore.save(run);
+        } catch (LeaseLostException e) {
+            // Said once, plainly: the next stage call stops the run (StageTracker.doneEarlier), nothing more is written.
+            org.slf4j.LoggerFactory.getLogger(StageTracker.class).warn("{}: the state after {} is not saved", e.getMessage(),
+                    record.getName());
+        }
     }
 
     private static void fail(ReleaseRun run, StageRecord record, String reason, Instant now) {

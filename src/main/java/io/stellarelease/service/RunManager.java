@@ -188,9 +188,9 @@ public class RunManager extends ServiceSupport {
 
     /** Runs {@code id} unless another run of its release executes now: then it waits for that one to end. */
     private void execute(String id) {
-        pending.remove(id);
         RunRecord queued = registry.get(id).orElse(null);
         if (queued == null || stopping) {
+            pending.remove(id);
             return;
         }
         String release = RunRegistry.releaseKey(queued);
@@ -198,7 +198,7 @@ public class RunManager extends ServiceSupport {
             String holder = releaseHolders.putIfAbsent(release, id);
             if (holder != null) {
                 // Also when the holder is this run, still ending its last attempt: a new attempt starts after it.
-                waiting.computeIfAbsent(holder, k -> new java.util.ArrayList<>()).add(id);
+                waiting.computeIfAbsent(holder, k -> new java.util.ArrayList<>()).add(id); // stays pending
                 LOG.info("run {} ({}) waits for run {} of the same release to end", id, queued.tag(), holder);
                 return;
             }
@@ -224,6 +224,8 @@ public class RunManager extends ServiceSupport {
                 releaseHolders.remove(release, id);
                 next = waiting.remove(id);
             }
+            // Ended here (or claimed elsewhere): the claim scan may hand it over again should it be claimable.
+            pending.remove(id);
             if (next != null) {
                 next.forEach(this::schedule);
             }
