@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs all the tests: installs what they need, then `mvn -B verify`.
-# The tests use real processes (bash, git, sha256sum, tar, unzip, gpg); they fail, never skip, when one is missing.
+# The tests use real processes (bash, git, sha256sum, tar, unzip, gpg, minisign); they fail, never skip, when one is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
 # chromium and chromedriver: the dashboard tests drive Debian's headless Chromium with Selenium.
 # gpg and gpgconf (gnupg): SignedSbomReleaseTest checks the release's signature with gpg --verify.
-for tool in git bash sha256sum tar unzip zip docker-registry skopeo chromium chromedriver gpg gpgconf; do
+# minisign: MinisignTest, MinisignDryRunTest and SignedSbomReleaseTest make keys with minisign -G and check with minisign -V.
+for tool in git bash sha256sum tar unzip zip docker-registry skopeo chromium chromedriver gpg gpgconf minisign; do
   command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -7,10 +7,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.history.ReleaseHistory;
 import io.stellarelease.clients.Secret;
-import io.stellarelease.publishing.PlanFile;
+import io.stellarelease.targets.PlanFile;
 import io.stellarelease.rules.ChangelogRule;
 import io.stellarelease.rules.SuiteVersion;
-import io.stellarelease.stages.ReleaseManifest;
+import io.stellarelease.releasemanifest.ReleaseManifest;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;
 import io.stellarelease.state.StepResult;
@@ -226,7 +226,7 @@ public class Announcements {
         ReleaseConfig.Gitea gitea = config.gitea();
         v.put("releaseUrl", gitea.url().replaceAll("/+$", "") + "/" + gitea.owner() + "/" + gitea.repo() + "/releases/tag/" + suite.tag());
         v.put("manifest", ReleaseManifest.fileName(run));
-        v.put("checksums", io.stellarelease.stages.Checksums.fileName(suite.version()));
+        v.put("checksums", io.stellarelease.releasemanifest.Checksums.fileName(suite.version()));
         return v;
     }
 

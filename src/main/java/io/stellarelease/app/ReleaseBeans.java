@@ -13,26 +13,26 @@ import io.stellarelease.pipeline.ReleaseConsole;
 import io.stellarelease.pipeline.ReleaseMetrics;
 import io.stellarelease.pipeline.RunStore;
 import io.stellarelease.pipeline.StageTracker;
-import io.stellarelease.publishing.ContainerPushing;
-import io.stellarelease.publishing.GiteaRelease;
-import io.stellarelease.publishing.HelmPublishing;
-import io.stellarelease.publishing.NuGetPublishing;
-import io.stellarelease.publishing.PublishTargets;
+import io.stellarelease.pushcontainers.ContainerPushing;
+import io.stellarelease.createrelease.GiteaRelease;
+import io.stellarelease.publishhelm.HelmPublishing;
+import io.stellarelease.publishnuget.NuGetPublishing;
+import io.stellarelease.targets.PublishTargets;
 import io.stellarelease.recordhistory.HistoryRecorder;
 import io.stellarelease.verify.PublishedCheck;
-import io.stellarelease.stages.Checksums;
-import io.stellarelease.stages.CliArchives;
-import io.stellarelease.stages.ContainerImages;
-import io.stellarelease.stages.ExecPlanner;
-import io.stellarelease.stages.GitInfo;
-import io.stellarelease.stages.HelmChart;
-import io.stellarelease.stages.ModuleArtifacts;
-import io.stellarelease.stages.ModuleValidator;
-import io.stellarelease.stages.ModuleVersions;
-import io.stellarelease.stages.ReleaseManifest;
-import io.stellarelease.stages.ReleaseSummary;
-import io.stellarelease.stages.ReleaseValidator;
-import io.stellarelease.stages.StepResults;
+import io.stellarelease.releasemanifest.Checksums;
+import io.stellarelease.buildcli.CliArchives;
+import io.stellarelease.buildcontainers.ContainerImages;
+import io.stellarelease.steps.ExecPlanner;
+import io.stellarelease.workspace.GitInfo;
+import io.stellarelease.buildhelm.HelmChart;
+import io.stellarelease.buildmodules.ModuleArtifacts;
+import io.stellarelease.validatemodule.ModuleValidator;
+import io.stellarelease.workspace.ModuleVersions;
+import io.stellarelease.releasemanifest.ReleaseManifest;
+import io.stellarelease.summary.ReleaseSummary;
+import io.stellarelease.validate.ReleaseValidator;
+import io.stellarelease.steps.StepResults;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -260,18 +260,18 @@ public class ReleaseBeans implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public io.stellarelease.rollback.RollbackPlanner rollbackPlanner() {
-        return new io.stellarelease.rollback.RollbackPlanner(config(), history());
+    public io.stellarelease.planrollback.RollbackPlanner rollbackPlanner() {
+        return new io.stellarelease.planrollback.RollbackPlanner(config(), history());
     }
 
     @BindToRegistry
-    public io.stellarelease.dbbackup.DatabaseBackup databaseBackup() {
-        return new io.stellarelease.dbbackup.DatabaseBackup(config(), history());
+    public io.stellarelease.backupdatabase.DatabaseBackup databaseBackup() {
+        return new io.stellarelease.backupdatabase.DatabaseBackup(config(), history());
     }
 
     @BindToRegistry
-    public io.stellarelease.rollback.DatabaseRollback databaseRollback() {
-        return new io.stellarelease.rollback.DatabaseRollback(config(), history());
+    public io.stellarelease.restoredatabase.DatabaseRollback databaseRollback() {
+        return new io.stellarelease.restoredatabase.DatabaseRollback(config(), history());
     }
 
     @BindToRegistry
@@ -320,13 +320,13 @@ public class ReleaseBeans implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public io.stellarelease.sbom.SbomWriter sbomWriter() {
-        return new io.stellarelease.sbom.SbomWriter(config());
+    public io.stellarelease.sboms.SbomWriter sbomWriter() {
+        return new io.stellarelease.sboms.SbomWriter(config());
     }
 
     @BindToRegistry
-    public io.stellarelease.sign.ChecksumSigning checksumSigning() {
-        return new io.stellarelease.sign.ChecksumSigning(config());
+    public io.stellarelease.signchecksums.ChecksumSigning checksumSigning() {
+        return new io.stellarelease.signchecksums.ChecksumSigning(config());
     }
 
     @BindToRegistry
@@ -373,13 +373,14 @@ public class ReleaseBeans implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public io.stellarelease.airgap.AirgapStage airgapBundle() {
+    public io.stellarelease.airgapbundle.AirgapStage airgapBundle() {
         List<String> suffixes = Arrays.stream(secretSuffixes.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-        return new io.stellarelease.airgap.AirgapStage(config(), targets().retry(), suffixes);
+        return new io.stellarelease.airgapbundle.AirgapStage(config(), targets().retry(), suffixes);
     }
 
     @BindToRegistry
     public ReleaseRunner releaseRunner(CamelContext context) {
-        return new ReleaseRunner(context, config());
+        return new ReleaseRunner(context, config(), rollback -> context.getRegistry()
+                .lookupByNameAndType("rollbackPlanner", io.stellarelease.planrollback.RollbackPlanner.class).resolve(rollback));
     }
 }

@@ -133,7 +133,7 @@ public class ServiceBeans implements CamelConfiguration {
     private synchronized RunIntake intake(CamelContext context) {
         if (intake == null) {
             intake = new RunIntake(context.getRegistry().findSingleByType(ReleaseConfig.class), manager(context),
-                    context.getRegistry().lookupByNameAndType("rollbackPlanner", io.stellarelease.rollback.RollbackPlanner.class));
+                    context.getRegistry().lookupByNameAndType("rollbackPlanner", io.stellarelease.planrollback.RollbackPlanner.class));
         }
         return intake;
     }

@@ -1,8 +1,8 @@
 package io.stellarelease.cli;
 
-import io.stellarelease.airgap.AirgapBundle;
-import io.stellarelease.airgap.AirgapException;
-import io.stellarelease.airgap.AirgapImporter;
+import io.stellarelease.airgapbundle.AirgapBundle;
+import io.stellarelease.airgapbundle.AirgapException;
+import io.stellarelease.airgapbundle.AirgapImporter;
 import io.stellarelease.clients.RegistryCredentials;
 import io.stellarelease.clients.RetryPolicy;
 import io.stellarelease.clients.Secret;

@@ -1,6 +1,6 @@
 package io.stellarelease.cli;
 
-import io.stellarelease.stages.ReleaseSummary;
+import io.stellarelease.summary.ReleaseSummary;
 import io.stellarelease.state.PlannedStage;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.StageRecord;

@@ -3,7 +3,7 @@ package io.stellarelease.cli;
 import io.stellarelease.app.CamelApp;
 import io.stellarelease.pipeline.ReleaseRunner;
 import io.stellarelease.config.ConfigException;
-import io.stellarelease.rollback.RollbackRequest;
+import io.stellarelease.state.RollbackRequest;
 import io.stellarelease.rules.ReleaseRuleException;
 import io.stellarelease.state.ReleaseRun;
 import picocli.CommandLine.ArgGroup;

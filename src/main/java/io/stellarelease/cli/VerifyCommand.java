@@ -3,8 +3,8 @@ package io.stellarelease.cli;
 import io.stellarelease.config.ConfigException;
 import io.stellarelease.config.ConfigLoader;
 import io.stellarelease.config.ReleaseConfig;
-import io.stellarelease.sign.ChecksumSigning;
-import io.stellarelease.publishing.PublishTargets;
+import io.stellarelease.signchecksums.ChecksumSigning;
+import io.stellarelease.targets.PublishTargets;
 import io.stellarelease.verify.LocalVerification;
 import io.stellarelease.verify.RemoteVerification;
 import io.stellarelease.verify.VerifyReport;
@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 @Command(name = "verify",
         header = "Checks a release on disk and, with --remote, where it was published.",
         mixinStandardHelpOptions = true,
-        description = "Checks a release: every file in SHA256SUMS and every artifact of the manifest matches its sha256 (and size); with --remote also that each image tag resolves to the manifest's digest, the Gitea release lists every asset once at its size, and the packages exist. Sends GET requests only. With a public key (--public-key, or signing.publicKey in the configuration) SHA256SUMS's OpenPGP signature must verify.",
+        description = "Checks a release: every file in SHA256SUMS and every artifact of the manifest matches its sha256 (and size); with --remote also that each image tag resolves to the manifest's digest, the Gitea release lists every asset once at its size, and the packages exist. Sends GET requests only. With a public key (--public-key, or signing.publicKey in the configuration) SHA256SUMS's OpenPGP signature must verify; with a minisign public key (--minisign-public-key, or signing.minisign.publicKey) its minisign signature must.",
         footer = {"", "Exit codes: 0 verified; 1 a check failed; 2 bad usage, configuration, a missing credential, or no release at the path."})
 public class VerifyCommand implements Callable<Integer> {
 
@@ -39,6 +39,10 @@ public class VerifyCommand implements Callable<Integer> {
             description = "An armoured OpenPGP public key; this signature must verify against it:%nSHA256SUMS-<version>.txt.asc%nDefault: signing.publicKey.")
     Path publicKey;
 
+    @Option(names = "--minisign-public-key", paramLabel = "FILE",
+            description = "A minisign public key file (minisign -G's .pub); this signature must verify against it:%nSHA256SUMS-<version>.txt.minisig%nDefault: signing.minisign.publicKey.")
+    Path minisignPublicKey;
+
     @Override
     public Integer call() {
         LocalVerification.Release release;
@@ -54,7 +58,9 @@ public class VerifyCommand implements Callable<Integer> {
             ReleaseConfig releaseConfig = remote || Files.isRegularFile(config) ? ConfigLoader.load(config) : null;
             Path key = publicKey != null ? publicKey
                     : releaseConfig == null ? null : ChecksumSigning.publicKey(releaseConfig).orElse(null);
-            VerifyReport local = LocalVerification.check(release, key);
+            Path minisignKey = minisignPublicKey != null ? minisignPublicKey
+                    : releaseConfig == null ? null : ChecksumSigning.minisignPublicKey(releaseConfig).orElse(null);
+            VerifyReport local = LocalVerification.check(release, key, minisignKey);
             int problems = print("local", local);
             if (remote) {
                 PublishTargets targets = new PublishTargets(releaseConfig);

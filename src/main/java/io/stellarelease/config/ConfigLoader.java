@@ -144,6 +144,16 @@ public final class ConfigLoader {
                 require(file, c.signing().key() != null, "signing.passphrase is set but signing.key is not");
                 PublishChecks.requireSecret(file, "signing.passphrase", c.signing().passphrase());
             }
+            ReleaseConfig.Minisign m = c.signing().minisign();
+            if (m != null) {
+                if (m.key() != null) {
+                    PublishChecks.requireSecret(file, "signing.minisign.key", m.key());
+                }
+                if (m.passphrase() != null) {
+                    require(file, m.key() != null, "signing.minisign.passphrase is set but signing.minisign.key is not");
+                    PublishChecks.requireSecret(file, "signing.minisign.passphrase", m.passphrase());
+                }
+            }
         }
         ReleaseConfig.Hotfix h = c.hotfix();
         require(file, h.branch().contains("{version}") && h.branch().matches("[A-Za-z0-9._/{}-]+") && !h.branch().startsWith("-"),

@@ -160,9 +160,27 @@ public record ReleaseConfig(
     /**
      * Signing of SHA256SUMS: an OpenPGP secret key (armoured) and its passphrase, each {@code { env: NAME }} or
      * {@code { file: PATH }} (never the value); {@code publicKey}, an armoured public key file, lets {@code verify}
-     * check the signature. No key: the sign-checksums stage is skipped with that reason.
+     * check the signature. {@code minisign} adds a minisign signature, with or without the OpenPGP one. No key at all:
+     * the sign-checksums stage is skipped with that reason.
      */
-    public record Signing(SecretRef key, SecretRef passphrase, String publicKey) { }
+    public record Signing(SecretRef key, SecretRef passphrase, String publicKey, Minisign minisign) {
+        /** The OpenPGP key is configured. */
+        public boolean openPgp() {
+            return key != null;
+        }
+
+        /** A minisign key is configured. */
+        public boolean hasMinisign() {
+            return minisign != null && minisign.key() != null;
+        }
+    }
+
+    /**
+     * A minisign signature of SHA256SUMS ({@code .minisig}): the secret key file's text ({@code minisign -G}, or
+     * {@code -G -W} unencrypted) and its password, each {@code { env: NAME }} or {@code { file: PATH }}; {@code publicKey},
+     * a minisign public key file, lets {@code verify} check the signature.
+     */
+    public record Minisign(SecretRef key, SecretRef passphrase, String publicKey) { }
 
     /**
      * Hotfix branches: the branch name ({version} = YYYY.MM.N), the branch fixes are carried to, and whether

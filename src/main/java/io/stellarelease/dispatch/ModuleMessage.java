@@ -2,7 +2,7 @@ package io.stellarelease.dispatch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stellarelease.config.ReleaseConfig;
-import io.stellarelease.stages.ModuleVersions;
+import io.stellarelease.workspace.ModuleVersions;
 
 import java.util.Optional;
 import java.util.stream.Collectors;

@@ -24,7 +24,7 @@ public record RollbackDispatch(String target, String module, String version, Str
                 + (version == null ? "" : "-v" + version);
     }
 
-    public io.stellarelease.rollback.RollbackRequest request() {
-        return new io.stellarelease.rollback.RollbackRequest(target, module, version, mode, revision, dryRun);
+    public io.stellarelease.state.RollbackRequest request() {
+        return new io.stellarelease.state.RollbackRequest(target, module, version, mode, revision, dryRun);
     }
 }

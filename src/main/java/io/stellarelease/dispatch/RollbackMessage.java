@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.rules.ReleaseRuleException;
 import io.stellarelease.rules.SuiteVersion;
-import io.stellarelease.stages.ModuleVersions;
+import io.stellarelease.workspace.ModuleVersions;
 
 import static io.stellarelease.dispatch.DispatchMessages.MESSAGE;
 import static io.stellarelease.dispatch.MessageText.show;

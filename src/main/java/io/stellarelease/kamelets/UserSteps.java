@@ -1,14 +1,14 @@
 package io.stellarelease.kamelets;
 
-import io.stellarelease.stages.ExecPlanner;
+import io.stellarelease.steps.ExecPlanner;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.stellarelease.exec.ExecJob;
 import io.stellarelease.clients.GtPlannedRequest;
 import io.stellarelease.clients.PlainHttp;
-import io.stellarelease.publishing.PlanFile;
-import io.stellarelease.publishing.PublishTargets;
+import io.stellarelease.targets.PlanFile;
+import io.stellarelease.targets.PublishTargets;
 import io.stellarelease.state.Artifact;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;

@@ -1,9 +1,11 @@
 package io.stellarelease.pipeline;
 
 import io.stellarelease.config.ReleaseConfig;
+import io.stellarelease.rules.RollbackTag;
 import io.stellarelease.state.PlannedStage;
 import io.stellarelease.state.ReleaseRequest;
 import io.stellarelease.state.ReleaseRun;
+import io.stellarelease.state.RollbackRequest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -14,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /** Runs one release request through the pipeline route and returns its state, failed or not. */
 public class ReleaseRunner {
@@ -25,10 +28,16 @@ public class ReleaseRunner {
     private final CamelContext context;
     private final ReleaseConfig config;
     private final ProducerTemplate template;
+    private final Function<RollbackRequest, RollbackTag> rollbacks;
 
-    public ReleaseRunner(CamelContext context, ReleaseConfig config) {
+    /**
+     * {@code rollbacks} resolves a rollback request against the release history (the plan-rollback stage's planner),
+     * given by the wiring so the runner does not depend on a stage's package.
+     */
+    public ReleaseRunner(CamelContext context, ReleaseConfig config, Function<RollbackRequest, RollbackTag> rollbacks) {
         this.context = context;
         this.config = config;
+        this.rollbacks = rollbacks;
         this.template = context.createProducerTemplate();
     }
 
@@ -53,9 +62,8 @@ public class ReleaseRunner {
     }
 
     /** Resolves a rollback against the release history (refused with the rule when it cannot be done) and runs it. */
-    public ReleaseRun rollback(io.stellarelease.rollback.RollbackRequest rollback, Path out) {
-        var planner = context.getRegistry().lookupByNameAndType("rollbackPlanner", io.stellarelease.rollback.RollbackPlanner.class);
-        return run(request(planner.resolve(rollback).tag(), null, out, rollback.dryRun(), false));
+    public ReleaseRun rollback(RollbackRequest rollback, Path out) {
+        return run(request(rollbacks.apply(rollback).tag(), null, out, rollback.dryRun(), false));
     }
 
     /** The entry route of a run's kind ({@code suite} or {@code module}). */

@@ -1,8 +1,8 @@
 package io.stellarelease.recordhistory;
 
-import io.stellarelease.airgap.AirgapStage;
+import io.stellarelease.airgapbundle.AirgapStage;
 import io.stellarelease.history.ReleaseHistory;
-import io.stellarelease.stages.ReleaseManifest;
+import io.stellarelease.releasemanifest.ReleaseManifest;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.util.Files2;
 import org.apache.camel.ExchangeProperty;

@@ -25,9 +25,9 @@ public class RunIntake {
     private final SuiteTagParser tags;
     private final ModuleTagParser modules;
 
-    private final io.stellarelease.rollback.RollbackPlanner rollbacks;
+    private final io.stellarelease.planrollback.RollbackPlanner rollbacks;
 
-    public RunIntake(ReleaseConfig config, RunManager manager, io.stellarelease.rollback.RollbackPlanner rollbacks) {
+    public RunIntake(ReleaseConfig config, RunManager manager, io.stellarelease.planrollback.RollbackPlanner rollbacks) {
         this.manager = manager;
         this.rollbacks = rollbacks;
         this.tags = new SuiteTagParser(config);
@@ -70,7 +70,7 @@ public class RunIntake {
      * A rollback, from a dispatch message or {@code POST /api/v1/rollback}: resolved against the release history
      * (422 naming the rule when it cannot be done), then recorded and run like a release.
      */
-    public HttpAnswer rollback(io.stellarelease.rollback.RollbackRequest request, String source, String delivery) {
+    public HttpAnswer rollback(io.stellarelease.state.RollbackRequest request, String source, String delivery) {
         io.stellarelease.rules.RollbackTag tag = rollbacks.resolve(request);
         return answer(manager.submit(new RunRequest("rollback", tag.tag(), tag.label(), source, delivery, null, null,
                 request.dryRun(), false, true)));

@@ -3,8 +3,9 @@ package io.stellarelease.verify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.stellarelease.sign.OpenPgp;
-import io.stellarelease.stages.Checksums;
+import io.stellarelease.signchecksums.Minisign;
+import io.stellarelease.signchecksums.OpenPgp;
+import io.stellarelease.releasemanifest.Checksums;
 import io.stellarelease.util.Files2;
 
 import java.io.IOException;
@@ -119,11 +120,53 @@ public final class LocalVerification {
      * public key file, {@code signing.publicKey}) is given, the signature of SHA256SUMS against it.
      */
     public static VerifyReport check(Release release, Path publicKey) throws IOException {
+        return check(release, publicKey, null);
+    }
+
+    /**
+     * As {@link #check(Release, Path)}, and, when {@code minisignPublicKey} (a minisign public key file,
+     * {@code signing.minisign.publicKey}) is given, the minisign signature of SHA256SUMS ({@code .minisig}) against it.
+     */
+    public static VerifyReport check(Release release, Path publicKey, Path minisignPublicKey) throws IOException {
         VerifyReport report = check(release);
         if (publicKey != null) {
             checkSignature(release, publicKey, report);
         }
+        if (minisignPublicKey != null) {
+            checkMinisign(release, minisignPublicKey, report);
+        }
         return report;
+    }
+
+    private static void checkMinisign(Release release, Path publicKey, VerifyReport report) throws IOException {
+        String sumsName = Checksums.fileName(release.version());
+        Path sums = release.dir().resolve(sumsName);
+        Path signature = release.dir().resolve(sumsName + ".minisig");
+        if (!Files.isRegularFile(publicKey)) {
+            report.problem("signing.minisign.publicKey: " + publicKey + " not found");
+            return;
+        }
+        Minisign.PublicKey key;
+        try {
+            key = Minisign.publicKey(Files.readString(publicKey));
+        } catch (IllegalStateException e) {
+            report.problem("signing.minisign.publicKey: " + publicKey + ": " + e.getMessage());
+            return;
+        }
+        if (!Files.isRegularFile(signature)) {
+            report.problem(signature.getFileName() + ": missing (a minisign public key is configured, so the checksums must be signed)");
+            return;
+        }
+        if (!Files.isRegularFile(sums)) {
+            return; // already reported by check()
+        }
+        Minisign.Verdict verdict = Minisign.verify(Files.readAllBytes(sums), Files.readString(signature), key);
+        if (verdict.valid() && !verdict.trustedComment().contains("file:" + sumsName)) {
+            verdict = new Minisign.Verdict(false, verdict.keyId(), verdict.trustedComment(),
+                    "the trusted comment names another file: " + verdict.trustedComment());
+        }
+        report.expect(verdict.valid(), sumsName + ": minisign signature by key " + key.id() + " verifies",
+                signature.getFileName() + ": " + verdict.problem());
     }
 
     private static void checkSignature(Release release, Path publicKey, VerifyReport report) throws IOException {

@@ -1,8 +1,8 @@
 package io.stellarelease.verify;
 
-import io.stellarelease.publishing.PublishTargets;
-import io.stellarelease.stages.ReleaseManifest;
-import io.stellarelease.stages.StageFailedException;
+import io.stellarelease.targets.PublishTargets;
+import io.stellarelease.releasemanifest.ReleaseManifest;
+import io.stellarelease.steps.StageFailedException;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;
 import io.stellarelease.state.StepResult;
@@ -42,7 +42,8 @@ public class PublishedCheck {
             LocalVerification.Release release = LocalVerification.open(
                     run.releaseDir().resolve(ReleaseManifest.fileName(run)));
             VerifyReport local = LocalVerification.check(release,
-                    io.stellarelease.sign.ChecksumSigning.publicKey(targets.config()).orElse(null));
+                    io.stellarelease.signchecksums.ChecksumSigning.publicKey(targets.config()).orElse(null),
+                    io.stellarelease.signchecksums.ChecksumSigning.minisignPublicKey(targets.config()).orElse(null));
             VerifyReport remote = new RemoteVerification(targets).check(release);
             var problems = new java.util.ArrayList<>(local.problems());
             problems.addAll(remote.problems());

@@ -6,8 +6,8 @@ import io.stellarelease.clients.GtAsset;
 import io.stellarelease.clients.GtRelease;
 import io.stellarelease.clients.OciPusher;
 import io.stellarelease.clients.RegistryCredentials;
-import io.stellarelease.publishing.PublishTargets;
-import io.stellarelease.stages.Checksums;
+import io.stellarelease.targets.PublishTargets;
+import io.stellarelease.releasemanifest.Checksums;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,8 +133,8 @@ public final class RemoteVerification {
     }
 
     /**
-     * The assets create-release attaches, from the manifest: manifest, checksums (and their signature when there is
-     * one), CLI archives, chart, SBOMs.
+     * The assets create-release attaches, from the manifest: manifest, checksums (and their signatures, .asc and
+     * .minisig, when there are), CLI archives, chart, SBOMs.
      */
     static List<Path> expectedAssets(LocalVerification.Release release) {
         List<Path> files = new ArrayList<>();
@@ -146,6 +146,7 @@ public final class RemoteVerification {
             files.add(release.dir().resolve(helm.path("file").asText()));
         }
         files.add(release.dir().resolve(Checksums.fileName(release.version()) + ".asc"));
+        files.add(release.dir().resolve(Checksums.fileName(release.version()) + ".minisig"));
         LocalVerification.sboms(release.manifest()).forEach(s -> files.add(release.dir().resolve(s.path("file").asText())));
         return files.stream().filter(Files::isRegularFile).toList();
     }

@@ -52,6 +52,26 @@ class ReleaseCommandTest {
     }
 
     @Test
+    void aDryRunNeverOverwritesWhatARealRunLeft() throws Exception {
+        // A real module release whose publishing fails (nothing listens at the configured feed): its state stays for a retry.
+        Result real = run("release", "module-authority-v1.4.0", "--out", out.toString());
+        assertThat(real.exit()).as(real.stdout()).isNotZero();
+        Path dir = out.resolve("modules/authority/1.4.0");
+        Path state = dir.resolve("state.json");
+        assertThat(state).content().contains("\"dryRun\" : false");
+        String before = java.nio.file.Files.readString(state);
+
+        Result dry = run("release", "module-authority-v1.4.0", "--out", out.toString(), "--dry-run");
+
+        assertThat(dry.exit()).isEqualTo(3);
+        assertThat(dry.stdout()).contains("a dry run must not overwrite a real run's release directory: " + dir);
+        assertThat(state).content().isEqualTo(before);
+        // Another output directory is the way to rehearse it.
+        assertThat(run("release", "module-authority-v1.4.0", "--out", out.resolve("rehearsal").toString(), "--dry-run").exit())
+                .isZero();
+    }
+
+    @Test
     void aRejectedTagExitsWith3AndNamesTheRule() {
         Result r = run("release", "suite-2026.05-nova", "--out", out.toString());
 

@@ -3,7 +3,7 @@ package io.stellarelease.config;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.stellarelease.publishing.PublishTargets;
+import io.stellarelease.targets.PublishTargets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,5 +81,24 @@ class PublishConfigTest {
                 .hasMessageContaining("unknown key 'apikey'");
         assertThatThrownBy(() -> load(c -> ((ObjectNode) c.get("gitea")).put("url", "http://git.example.org")))
                 .hasMessageContaining("gitea.url: plain http is allowed for a loopback host only");
+    }
+
+    @Test
+    void minisignSigningIsCheckedLikeTheOpenPgpKey() throws Exception {
+        ReleaseConfig config = load(c -> {
+            ObjectNode m = c.putObject("signing").putObject("minisign");
+            m.putObject("key").put("env", "STELLA_MINISIGN_KEY_SECRET");
+            m.putObject("passphrase").put("file", "/run/secrets/minisign-password");
+            m.put("publicKey", "keys/release.pub");
+        });
+        assertThat(config.signing().hasMinisign()).isTrue();
+        assertThat(config.signing().openPgp()).isFalse();
+        assertThat(config.signing().minisign().publicKey()).isEqualTo("keys/release.pub");
+        assertThatThrownBy(() -> load(c -> c.putObject("signing").putObject("minisign").putObject("passphrase").put("env", "P")))
+                .hasMessageContaining("signing.minisign.passphrase is set but signing.minisign.key is not");
+        assertThatThrownBy(() -> load(c -> c.putObject("signing").putObject("minisign").putObject("key").put("env", "A").put("file", "/b")))
+                .hasMessageContaining("signing.minisign.key: give exactly one of env");
+        assertThatThrownBy(() -> load(c -> c.putObject("signing").putObject("minisign").put("secretKey", "RWQ...")))
+                .hasMessageContaining("unknown key 'secretKey'");
     }
 }

@@ -2,7 +2,6 @@ package io.stellarelease.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stellarelease.app.ReleaseBeans;
-import io.stellarelease.pipeline.ReleaseRunner;
 import io.stellarelease.state.ReleaseRun;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;

@@ -1,7 +1,6 @@
 package io.stellarelease.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stellarelease.pipeline.ReleaseRunner;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;
 import org.junit.jupiter.api.Test;

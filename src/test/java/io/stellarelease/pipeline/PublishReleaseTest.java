@@ -55,7 +55,7 @@ class PublishReleaseTest extends PublishingTestSupport {
         // No signing key (SignedSbomReleaseTest signs), database or announcement configured here: those stages are skipped.
         assertThat(run.getStages()).filteredOn(s -> !List.of("test-gate", "sign-checksums", "backup-database", "announce").contains(s.getName()))
                 .allSatisfy(s -> assertThat(s.getStatus()).as(s.getName()).isEqualTo(Status.DONE));
-        assertThat(run.stage("sign-checksums").orElseThrow().getReason()).isEqualTo("no signing key configured (signing.key)");
+        assertThat(run.stage("sign-checksums").orElseThrow().getReason()).isEqualTo("no signing key configured (signing.key, signing.minisign.key)");
         Path dir = out.resolve("2026.04");
         JsonNode manifest = Fixtures.YAML.readTree(dir.resolve("suite-2026.04.yaml").toFile());
 

@@ -2,7 +2,6 @@ package io.stellarelease.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stellarelease.pipeline.ReleaseRunner;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.StageRecord;
 import io.stellarelease.state.Status;

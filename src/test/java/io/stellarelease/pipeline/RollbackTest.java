@@ -2,8 +2,7 @@ package io.stellarelease.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stellarelease.pipeline.ReleaseRunner;
-import io.stellarelease.rollback.RollbackRequest;
+import io.stellarelease.state.RollbackRequest;
 import io.stellarelease.rules.ReleaseRuleException;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;

@@ -3,6 +3,7 @@ package io.stellarelease.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stellarelease.clients.LocalRegistry;
+import io.stellarelease.signchecksums.MinisignTool;
 import io.stellarelease.state.ReleaseRun;
 import io.stellarelease.state.Status;
 import org.cyclonedx.Version;
@@ -25,17 +26,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A published release of the example workspace with SBOMs and a signed SHA256SUMS, through the real routes: the key is
- * made by gpg in the test, the signature is checked by gpg itself (with only the public key imported), SBOMs are
- * checked against the CycloneDX schema, and neither the key nor its passphrase is in any file the release wrote.
+ * made by gpg in the test, the signature is checked by gpg itself (with only the public key imported); a second
+ * signature, with a key {@code minisign -G} made (encrypted), is checked by {@code minisign -V}; SBOMs are checked
+ * against the CycloneDX schema, and neither key nor passphrase is in any file the release wrote.
  */
 class SignedSbomReleaseTest extends PublishingTestSupport {
     static final String PASSPHRASE = "pass-Phrase-never-written-81c4";
+    static final String MINISIGN_PASSWORD = "mini-Password-never-written-3b7d";
 
     static Path keys;
     static Path gnupg;
     static Path secretKey;
     static Path publicKey;
     static Path passphraseFile;
+    static MinisignTool.Keys minisign;
+    static Path minisignPasswordFile;
 
     @BeforeAll
     static void makeKey() throws Exception {
@@ -52,6 +57,10 @@ class SignedSbomReleaseTest extends PublishingTestSupport {
         passphraseFile = keys.resolve("passphrase");
         Files.writeString(passphraseFile, PASSPHRASE + "\n");
         assertThat(Files.readString(secretKey)).contains("BEGIN PGP PRIVATE KEY BLOCK");
+        // A minisign key pair made by minisign itself, encrypted with a password.
+        minisign = MinisignTool.generate(keys, "minisign", MINISIGN_PASSWORD);
+        minisignPasswordFile = keys.resolve("minisign-password");
+        Files.writeString(minisignPasswordFile, MINISIGN_PASSWORD + "\n");
     }
 
     @AfterAll
@@ -71,6 +80,10 @@ class SignedSbomReleaseTest extends PublishingTestSupport {
         signing.putObject("key").put("file", secretKey.toString());
         signing.putObject("passphrase").put("file", passphraseFile.toString());
         signing.put("publicKey", publicKey.toString());
+        ObjectNode mini = signing.putObject("minisign");
+        mini.putObject("key").put("file", minisign.secretKey().toString());
+        mini.putObject("passphrase").put("file", minisignPasswordFile.toString());
+        mini.put("publicKey", minisign.publicKey().toString());
     }
 
     @Test
@@ -94,6 +107,15 @@ class SignedSbomReleaseTest extends PublishingTestSupport {
         assertThat(good.code()).as(good.out()).isZero();
         assertThat(good.out()).contains("Good signature from \"Stella Release Test <release@stella-release.invalid>\"");
         assertThat(Files.readString(signature)).startsWith("-----BEGIN PGP SIGNATURE-----");
+
+        // Signed with minisign too (its own step; steps are listed by name): minisign -V, with the public key minisign made, says it is good.
+        Path minisig = dir.resolve("SHA256SUMS-2026.04.txt.minisig");
+        assertThat(run.stage("sign-checksums").orElseThrow().getSteps()).extracting(s -> s.name())
+                .containsExactly("minisign", "openpgp");
+        MinisignTool.Result miniGood = MinisignTool.verify(sums, minisig, minisign.publicKey());
+        assertThat(miniGood.code()).as(miniGood.out()).isZero();
+        assertThat(miniGood.out()).contains("Signature and comment signature verified")
+                .contains("file:SHA256SUMS-2026.04.txt\thashed");
 
         // The manifest lists every SBOM with its sha256; SHA256SUMS covers them; each is valid CycloneDX 1.6.
         JsonNode manifest = Fixtures.YAML.readTree(dir.resolve("suite-2026.04.yaml").toFile());
@@ -149,7 +171,7 @@ class SignedSbomReleaseTest extends PublishingTestSupport {
 
         // Uploaded as release assets, the signature too, each once.
         var assets = gitea.assets(TAG);
-        assertThat(assets.keySet()).contains("SHA256SUMS-2026.04.txt.asc", "suite-2026.04.cdx.json",
+        assertThat(assets.keySet()).contains("SHA256SUMS-2026.04.txt.asc", "SHA256SUMS-2026.04.txt.minisig", "suite-2026.04.cdx.json",
                 "authority-" + authorityVersion + ".cdx.json");
         assertThat(assets.keySet().stream().filter(n -> n.endsWith(".cdx.json"))).hasSize(10);
         assertThat(assets.values()).allSatisfy(sizes -> assertThat(sizes).hasSize(1));
@@ -158,28 +180,36 @@ class SignedSbomReleaseTest extends PublishingTestSupport {
         // Released again: the manifest's releasedAt changed, so SHA256SUMS did and it is signed anew; no asset twice.
         ReleaseRun again = release(TAG, true);
         assertThat(again.getFailure()).isNull();
-        assertThat(again.stage("sign-checksums").orElseThrow().getSteps().get(0).details()).containsEntry("outcome", "signed");
+        assertThat(again.stage("sign-checksums").orElseThrow().getSteps()).allSatisfy(step ->
+                assertThat(step.details()).containsEntry("outcome", "signed"));
         assertThat(gpgResult(verifier, "--verify", signature.toString(), sums.toString()).code()).isZero();
+        assertThat(MinisignTool.verify(sums, minisig, minisign.publicKey()).code()).isZero();
         assertThat(gitea.assets(TAG).values()).allSatisfy(sizes -> assertThat(sizes).hasSize(1));
         // The stage repeated on unchanged checksums (a resumed run) keeps the signature as it is.
         byte[] signatureBefore = Files.readAllBytes(signature);
-        var signing = context.getRegistry().lookupByNameAndType("checksumSigning", io.stellarelease.sign.ChecksumSigning.class);
-        assertThat(signing.sign(again).details()).containsEntry("outcome", "kept");
+        byte[] minisigBefore = Files.readAllBytes(minisig);
+        var signing = context.getRegistry().lookupByNameAndType("checksumSigning", io.stellarelease.signchecksums.ChecksumSigning.class);
+        assertThat(signing.sign(again)).hasSize(2).allSatisfy(step -> assertThat(step.details()).containsEntry("outcome", "kept"));
         assertThat(Files.readAllBytes(signature)).isEqualTo(signatureBefore);
+        assertThat(Files.readAllBytes(minisig)).isEqualTo(minisigBefore);
         sumsText = Files.readString(sums);
 
         // verify, with the configured public key: the signature is checked.
         PublishReleaseTest.Result verified = PublishReleaseTest.verify(dir.toString(), "--config", configFile().toString());
         assertThat(verified.code()).as(verified.err()).isZero();
         assertThat(verified.out()).contains("SHA256SUMS-2026.04.txt: OpenPGP signature by ").contains("verifies")
+                .contains("SHA256SUMS-2026.04.txt: minisign signature by key "
+                        + io.stellarelease.signchecksums.Minisign.publicKey(Files.readString(minisign.publicKey())).id() + " verifies")
                 .contains("sbom/suite-2026.04.cdx.json: sha256 and size match the manifest");
 
         // Neither the secret key nor its passphrase is in any file the release wrote (logs, plan, manifest, state).
         String keyBody = secretBody(Files.readString(secretKey));
+        String minisignKeyBody = Files.readString(minisign.secretKey()).lines().toList().get(1).substring(40, 100);
         try (Stream<Path> files = Stream.concat(Files.walk(out), Files.walk(tmp.resolve("state")))) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-                assertThat(text).as(file.toString()).doesNotContain(PASSPHRASE).doesNotContain(keyBody);
+                assertThat(text).as(file.toString()).doesNotContain(PASSPHRASE).doesNotContain(keyBody)
+                        .doesNotContain(MINISIGN_PASSWORD).doesNotContain(minisignKeyBody);
             }
         }
 
@@ -191,6 +221,12 @@ class SignedSbomReleaseTest extends PublishingTestSupport {
         PublishReleaseTest.Result tampered = PublishReleaseTest.verify(dir.toString(), "--public-key", publicKey.toString());
         assertThat(tampered.code()).isEqualTo(1);
         assertThat(tampered.err()).contains("FAIL local: SHA256SUMS-2026.04.txt.asc: BAD signature");
+        MinisignTool.Result miniBad = MinisignTool.verify(sums, minisig, minisign.publicKey());
+        assertThat(miniBad.code()).as(miniBad.out()).isNotZero();
+        PublishReleaseTest.Result miniTampered = PublishReleaseTest.verify(dir.toString(),
+                "--minisign-public-key", minisign.publicKey().toString());
+        assertThat(miniTampered.code()).isEqualTo(1);
+        assertThat(miniTampered.err()).contains("FAIL local: SHA256SUMS-2026.04.txt.minisig: signature verification failed");
     }
 
     /** A line from the middle of the armoured key: key material, not the armour's header. */

@@ -53,7 +53,7 @@ class SuiteReleaseTest extends PipelineTestSupport {
         assertThat(run.stage("publish-nuget").orElseThrow().getReason()).contains("no NuGet feed configured");
         assertThat(run.stage("push-containers").orElseThrow().getReason()).contains("no registry configured");
         assertThat(run.stage("verify").orElseThrow().getReason()).contains("no publishing target configured");
-        assertThat(run.stage("sign-checksums").orElseThrow().getReason()).isEqualTo("no signing key configured (signing.key)");
+        assertThat(run.stage("sign-checksums").orElseThrow().getReason()).isEqualTo("no signing key configured (signing.key, signing.minisign.key)");
         assertThat(run.stage("backup-database").orElseThrow().getReason()).isEqualTo("no database configured (database in the release configuration)");
         assertThat(run.stage("announce").orElseThrow().getReason()).isEqualTo("no announcement configured (announce in the release configuration)");
         Path dir = out.resolve("2026.04");

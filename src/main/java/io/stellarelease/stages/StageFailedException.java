@@ -1,8 +1,0 @@
-package io.stellarelease.stages;
-
-/** A stage ran and did not succeed; the message says which steps failed and why. */
-public class StageFailedException extends RuntimeException {
-    public StageFailedException(String message) {
-        super(message);
-    }
-}
