@@ -142,7 +142,12 @@ public class ServiceBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         context.addStartupListener((ctx, alreadyStarted) -> manager(ctx).start());
-        context.getManagementStrategy().addEventNotifier(new ServiceShutdown(() -> manager(context).stop()));
+        context.getManagementStrategy().addEventNotifier(new ServiceShutdown(() -> {
+            manager(context).stop(); // records and releases this instance's runs first
+            if (shared != null) {
+                shared.close(); // no more lease renewals
+            }
+        }));
         DispatchQueue queue = new DispatchQueue(context);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         health.register(ServiceHealth.stateStore(Path.of(stateDir)));

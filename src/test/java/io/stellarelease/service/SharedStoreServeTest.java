@@ -429,6 +429,7 @@ class SharedStoreServeTest {
         assertThat(takeOver.get("event").asText()).isEqualTo("taken-over");
         assertThat(takeOver.get("previousOwner").asText()).isEqualTo(owner.name);
         Duration after = Duration.between(killed, Instant.parse(takeOver.get("claimedAt").asText()));
+        System.out.println("SharedStoreServeTest: taken over " + after.toMillis() + " ms after SIGKILL (lease PT3S)");
         // Not before the lease could have expired (the last renewal was at most a third of it before the kill), and
         // within the lease plus one scan.
         assertThat(after).as("take-over after the kill").isLessThan(Duration.ofSeconds(3).plusMillis(1500))

@@ -260,6 +260,56 @@ class PgRunRecordsTest {
         assertThat(seenByB.get(0).modules()).containsEntry("Authority", "1.4.0");
     }
 
+    @Test
+    void instancesStartingTogetherOnAFreshSchemaMigrateItOnce() throws Exception {
+        String fresh = schema + "_fresh";
+        List<Future<SharedStore>> opened = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        CountDownLatch go = new CountDownLatch(1);
+        for (int i = 0; i < 3; i++) {
+            opened.add(pool.submit(() -> {
+                go.await();
+                return SharedStore.open(new SharedStore.Settings(URL, USER, null, fresh, 2));
+            }));
+        }
+        go.countDown();
+        try {
+            for (Future<SharedStore> f : opened) {
+                assertThat(f.get().problem()).isNull();
+            }
+            try (Connection c = DriverManager.getConnection(URL, USER, null); Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("select count(*) from " + fresh + ".flyway_schema_history where success and version = '1'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+        } finally {
+            for (Future<SharedStore> f : opened) {
+                f.get().close();
+            }
+            pool.shutdown();
+            try (Connection c = DriverManager.getConnection(URL, USER, null); Statement s = c.createStatement()) {
+                s.execute("drop schema if exists " + fresh + " cascade");
+            }
+        }
+    }
+
+    @Test
+    void thePasswordComesFromTheEnvironmentValueOrAFileAndIsNotPrinted() throws Exception {
+        Path file = state.resolve("db-password");
+        Files.writeString(file, "s3cret-from-file\n");
+        assertThat(SharedStore.Settings.password("", file.toString())).isEqualTo("s3cret-from-file");
+        assertThat(SharedStore.Settings.password("s3cret-env", file.toString())).isEqualTo("s3cret-env");
+        assertThat(SharedStore.Settings.password("", "")).isNull();
+        assertThat(new SharedStore.Settings(URL, USER, "s3cret-env", "x", 2).toString()).doesNotContain("s3cret");
+        assertThatThrownBy(() -> new SharedStore.Settings("jdbc:mysql://x/y", USER, null, "x", 2))
+                .hasMessageContaining("stella.store.url");
+        assertThatThrownBy(() -> new SharedStore.Settings(URL, USER, null, "Robert'); drop", 2))
+                .hasMessageContaining("stella.store.schema");
+        // An unreachable store says so, naming the URL and schema, not the password.
+        SharedStore.Settings nowhere = new SharedStore.Settings("jdbc:postgresql://127.0.0.1:1/test", USER, "s3cret-env", "x", 2);
+        assertThatThrownBy(() -> SharedStore.open(nowhere)).satisfies(e -> assertThat(e.toString()).doesNotContain("s3cret"));
+    }
+
     private static void runConcurrently(List<Runnable> work, int threads) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
