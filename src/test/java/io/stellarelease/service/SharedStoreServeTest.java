@@ -266,6 +266,7 @@ class SharedStoreServeTest {
             order.add(d);
         }
         Collections.shuffle(order);
+        Instant sending = Instant.now();
         ExecutorService senders = Executors.newFixedThreadPool(8);
         List<Future<HttpResponse<String>>> answers = new ArrayList<>();
         Map<Integer, String> tagOf = new HashMap<>();
@@ -287,6 +288,7 @@ class SharedStoreServeTest {
             runsByTag.computeIfAbsent(tagOf.get(order.get(k)), t -> new HashSet<>()).add(body.get("run").asText());
         }
         senders.shutdown();
+        Duration answered = Duration.between(sending, Instant.now());
         assertThat(runsByTag).hasSize(50).allSatisfy((tag, ids) -> assertThat(ids).as(tag).hasSize(1));
 
         // Every run ends, succeeded, executed by exactly one instance (one claim, one attempt).
@@ -304,6 +306,8 @@ class SharedStoreServeTest {
             byInstance.merge(attempts.get(0).get("instance").asText(), 1, Integer::sum);
             assertThat(done.at("/pipeline/stages")).as("the stages, read from the store").isNotEmpty();
         }
+        System.out.println("SharedStoreServeTest: 200 deliveries answered in " + answered.toMillis() + " ms; 50 runs ended "
+                + Duration.between(sending, Instant.now()).toMillis() + " ms after the first; runs per instance " + byInstance);
         assertThat(byInstance.keySet()).as("both instances executed runs: " + byInstance).containsExactlyInAnyOrder("serve-a", "serve-b");
 
         // The database says the same: 50 runs, 200 deliveries, one claim each.
@@ -461,6 +465,8 @@ class SharedStoreServeTest {
             assertThat(writers).containsExactly(other.name);
         }
         assertThat(verify(fixture.out.resolve("2026.04"))).as("verify; see " + fixture.dir.resolve("verify.log")).isZero();
+        assertThat(other.get("/observe/metrics").body())
+                .containsPattern("stella_run_claims_total\\{[^}]*event=\"taken-over\"[^}]*instance=\"" + other.name + "\"[^}]*} 1");
     }
 
     // ---- SIGSTOP past the lease, then SIGCONT -----------------------------------------------------------------
@@ -507,6 +513,8 @@ class SharedStoreServeTest {
         }
         String text = Files.readString(log);
         assertThat(text).contains("lost its lease on the run");
+        assertThat(owner.get("/observe/metrics").body())
+                .containsPattern("stella_run_claims_total\\{[^}]*event=\"lost\"[^}]*instance=\"" + owner.name + "\"[^}]*} 1");
         assertThat(ServiceFixture.json(owner.get("/observe/health?data=true")).toString()).doesNotContain(id);
         // Both instances answer for the run with the same outcome.
         assertThat(owner.run(id).at("/run/state").asText()).isEqualTo("succeeded");
