@@ -204,10 +204,12 @@ public class RunManager extends ServiceSupport {
             }
         }
         java.util.List<String> next;
+        boolean claimed = false;
         try {
             // Read again now that the release is held: a run that ended meanwhile is not run twice.
             // With a shared store the claim decides which instance executes it (false: another holds it).
             if (registry.get(id).map(r -> r.state().active()).orElse(false) && registry.claim(id)) {
+                claimed = true;
                 try {
                     executeHeld(id);
                 } finally {
@@ -229,7 +231,9 @@ public class RunManager extends ServiceSupport {
             if (next != null) {
                 next.forEach(this::schedule);
             }
-            registry.prune(Instant.now());
+            if (claimed || !registry.shared()) {
+                registry.prune(Instant.now()); // not after each claim another instance won
+            }
         }
     }
 
