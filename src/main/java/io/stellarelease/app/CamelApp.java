@@ -2,6 +2,7 @@ package io.stellarelease.app;
 
 import io.stellarelease.pipeline.ReleaseRunner;
 import io.stellarelease.config.ConfigException;
+import io.stellarelease.pipeline.PipelinePlan;
 import io.stellarelease.pipeline.PipelineReload;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -12,6 +13,7 @@ import org.apache.camel.util.TimeUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,6 +74,18 @@ public final class CamelApp implements AutoCloseable {
             // A one-shot release reads its routes once.
             default -> main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
         }
+        if (mode != Mode.SEND) {
+            // The pipelines are checked once the routes are loaded, before the context starts: before the kamelet
+            // component creates the kamelets' routes, so a call to a missing kamelet is said with its file and line (and
+            // said once: an exception from the context's own start-up is also logged by Camel).
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void afterConfigure(BaseMainSupport configured) {
+                    CamelContext context = configured.getCamelContext();
+                    new PipelinePlan(context, PipelinePlan.PIPELINES.get(0)).checkAll();
+                }
+            });
+        }
         if (releaseConfig != null) {
             main.addOverrideProperty("stella.config", releaseConfig.toString());
         }
@@ -88,9 +102,44 @@ public final class CamelApp implements AutoCloseable {
         try {
             main.start();
         } catch (Exception e) {
+            var template = io.stellarelease.pipeline.RouteLoadErrors.missingTemplate(e);
+            if (template.isPresent()) { // Camel names the template only: say which route file names it
+                throw new ConfigException(io.stellarelease.pipeline.RouteLoadErrors.missingTemplate(template.get(),
+                        routeFiles(main.getCamelContext())), e);
+            }
             throw unwrap(e);
         }
         return new CamelApp(main);
+    }
+
+    /** The route files and kamelets the context loads, location to content; those that cannot be read are left out. */
+    private static Map<String, String> routeFiles(CamelContext context) {
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        try {
+            List<String> patterns = new java.util.ArrayList<>();
+            for (String p : context.resolvePropertyPlaceholders("{{camel.main.routes-include-pattern:}}").split(",")) {
+                patterns.add(p.strip());
+            }
+            for (String p : context.resolvePropertyPlaceholders("{{camel.component.kamelet.location:}}").split(",")) {
+                if (!p.isBlank()) {
+                    patterns.add(p.strip().replaceAll("/+$", "") + "/*.kamelet.yaml");
+                }
+            }
+            var resolver = org.apache.camel.support.PluginHelper.getPackageScanResourceResolver(context);
+            for (String pattern : patterns) {
+                if (pattern.isEmpty()) {
+                    continue;
+                }
+                for (var resource : resolver.findResources(pattern)) {
+                    try (var in = resource.getInputStream()) {
+                        files.putIfAbsent(resource.getLocation(), new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        } catch (Exception e) {
+            // what was read still helps; without files the message has no file
+        }
+        return files;
     }
 
     /** The most useful cause of a start-up failure: a configuration error, else the deepest message. */

@@ -103,6 +103,7 @@ public class PipelinePlan {
         List<String> problems = new ArrayList<>();
         Plan plan = check(pipelineUri, problems);
         checkDirectCalls(problems);
+        checkKamelets(problems);
         if (!problems.isEmpty()) {
             throw new PipelineException(problems);
         }
@@ -118,6 +119,7 @@ public class PipelinePlan {
             }
         }
         checkDirectCalls(problems);
+        checkKamelets(problems);
         if (!problems.isEmpty()) {
             throw new PipelineException(problems);
         }
@@ -190,10 +192,71 @@ public class PipelinePlan {
                 String uri = send.getEndpointUri();
                 if (uri != null && uri.startsWith("direct:") && !uri.contains("{{") && !uri.contains("${")
                         && !consumers.contains(direct(uri))) {
-                    problems.add(where(send, route) + ": " + uri + " has no route" + didYouMean(direct(uri), consumers));
+                    String where = where(send, route);
+                    // A pipeline's stage without a route is said once, as the stage (with its did-you-mean).
+                    if (problems.stream().noneMatch(p -> p.startsWith(where + ": stage " + direct(uri) + " has no route"))) {
+                        problems.add(where + ": " + uri + " has no route" + didYouMean(direct(uri), consumers));
+                    }
                 }
             });
         }
+    }
+
+    /**
+     * A {@code kamelet:x} call with no kamelet x would fail its route's start: in {@code serve}'s reload, after the
+     * pipeline's routes were already taken down. A kamelet is one already loaded (a route template of that id) or a file
+     * {@code x.kamelet.yaml} where the kamelet component looks ({@code camel.component.kamelet.location}).
+     */
+    private void checkKamelets(List<String> problems) {
+        Model model = model();
+        Set<String> known = null;
+        for (RouteDefinition route : model.getRouteDefinitions()) {
+            List<SendDefinition<?>> calls = new ArrayList<>();
+            sends(route.getOutputs(), calls::add);
+            for (SendDefinition<?> send : calls) {
+                String name = kamelet(send.getEndpointUri());
+                if (name == null) {
+                    continue;
+                }
+                if (known == null) {
+                    known = kamelets(model);
+                }
+                if (!known.contains(name)) {
+                    problems.add(where(send, route) + ": kamelet:" + name + " has no kamelet (no route template " + name
+                            + ", no " + name + ".kamelet.yaml)" + didYouMean(name, known));
+                }
+            }
+        }
+    }
+
+    /** The kamelet a {@code kamelet:} URI calls, or null (not a kamelet, a placeholder, or a kamelet's own source/sink). */
+    private static String kamelet(String uri) {
+        if (uri == null || !uri.startsWith("kamelet:") || uri.contains("{{") || uri.contains("${")) {
+            return null;
+        }
+        String name = uri.substring("kamelet:".length()).replaceFirst("^//", "").split("[/?]", 2)[0];
+        return name.isEmpty() || name.equals("source") || name.equals("sink") ? null : name;
+    }
+
+    private Set<String> kamelets(Model model) {
+        Set<String> known = new LinkedHashSet<>();
+        model.getRouteTemplateDefinitions().forEach(t -> known.add(t.getId()));
+        String locations = context.resolvePropertyPlaceholders("{{camel.component.kamelet.location:classpath:kamelets}}");
+        var resolver = org.apache.camel.support.PluginHelper.getPackageScanResourceResolver(context);
+        for (String location : locations.split(",")) {
+            if (location.isBlank()) {
+                continue;
+            }
+            try {
+                for (var resource : resolver.findResources(location.strip().replaceAll("/+$", "") + "/*.kamelet.yaml")) {
+                    String file = resource.getLocation().replace('\\', '/');
+                    known.add(file.substring(file.lastIndexOf('/') + 1).replaceFirst("\\.kamelet\\.yaml$", ""));
+                }
+            } catch (Exception e) {
+                // a location that cannot be listed holds no kamelet we can see
+            }
+        }
+        return known;
     }
 
     private static void sends(List<ProcessorDefinition<?>> outputs, java.util.function.Consumer<SendDefinition<?>> each) {

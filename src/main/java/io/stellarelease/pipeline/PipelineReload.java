@@ -8,6 +8,7 @@ import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.apache.camel.model.Model;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -40,7 +41,8 @@ import java.util.stream.Collectors;
  * settings, its file watcher), with three differences a release service needs:
  * <ul>
  *   <li><b>Checked first.</b> The pipeline's route files and the kamelets are read into memory and loaded into a scratch
- *   CamelContext, where {@link PipelinePlan#checkAll()} runs. A file that does not parse or a pipeline that cannot run is
+ *   CamelContext, with the service's route files as loaded at start (routes the pipeline's may call, or that call
+ *   them), where {@link PipelinePlan#checkAll()} runs. A file that does not parse or a pipeline that cannot run is
  *   refused with the same one-line {@code file:line} message as {@code release} gives, logged once and shown by the
  *   {@code stella-routes} health check; the routes running now stay.</li>
  *   <li><b>Between runs.</b> Runs hold the routes they started with ({@link #hold(CamelContext)}); the new routes replace
@@ -50,7 +52,8 @@ import java.util.stream.Collectors;
  *   contents it checked (a later edit cannot slip in between). If Camel still fails to start them, the previous set is
  *   loaded again from memory.</li>
  * </ul>
- * The service's own routes (HTTP, dispatch queue) are not replaced: they load at start only.
+ * The service's own routes (HTTP, dispatch queue) are not replaced: they load at start only. While routes are swapped,
+ * their health checks are left out ({@link ReloadSafeRouteChecks}).
  */
 public class PipelineReload extends RouteWatcherReloadStrategy {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineReload.class);
@@ -81,6 +84,11 @@ public class PipelineReload extends RouteWatcherReloadStrategy {
     private ScheduledExecutorService scheduler;
     private ScheduledFuture<?> pending;
     private volatile List<Source> loaded;
+    // The other route files the context loaded at start (the service's own: HTTP, dispatch queue), as they were then:
+    // the check loads them too, so an edit is checked against everything its routes will meet.
+    private volatile List<Source> fixed = List.of();
+    // While the pipeline's routes are swapped: the files whose routes are being replaced (their health checks are left out).
+    private volatile Set<String> swapping;
     private volatile Status status;
 
     /**
@@ -113,9 +121,22 @@ public class PipelineReload extends RouteWatcherReloadStrategy {
         camels.setFolder(null);
         reload.setCamelContext(context);
         reload.loaded = reload.read(); // what the routes loaded at start were made from
+        reload.fixed = reload.readFixed();
         reload.status = new Status(0, Instant.now(), null);
         context.addService(reload);
         HealthCheckRegistry.get(context).register(reload.healthCheck());
+        ReloadSafeRouteChecks.install(context, reload::swapped);
+    }
+
+    /** A route that is being replaced right now: one of the pipeline's, a kamelet's or a templated one, during a swap. */
+    boolean swapped(Route route) {
+        Set<String> files = swapping;
+        return files != null && ours(route, files);
+    }
+
+    private static boolean ours(Route route, Set<String> files) {
+        Resource source = route.getSourceResource();
+        return source != null && files.contains(key(source.getLocation())) || route.isCreatedByKamelet() || route.isCreatedByRouteTemplate();
     }
 
     /**
@@ -228,18 +249,28 @@ public class PipelineReload extends RouteWatcherReloadStrategy {
         try (DefaultCamelContext scratch = new DefaultCamelContext(false)) {
             scratch.getCamelContextExtension().setName("route-check");
             scratch.build();
-            addRoutes(scratch, sources, false);
+            List<Source> all = new ArrayList<>(sources);
+            all.addAll(fixed);
+            addRoutes(scratch, all, false);
             new PipelinePlan(scratch, PipelinePlan.PIPELINES.get(0)).checkAll();
             return null;
         } catch (Exception e) {
-            return problem(e);
+            return problem(e, sources);
         }
     }
 
-    private static String problem(Exception e) {
+    private String problem(Exception e, List<Source> sources) {
         var yaml = RouteLoadErrors.oneLine(e);
         if (yaml.isPresent()) {
             return yaml.get();
+        }
+        var template = RouteLoadErrors.missingTemplate(e);
+        if (template.isPresent()) {
+            Map<String, String> files = new LinkedHashMap<>();
+            for (List<Source> set : List.of(sources, fixed)) {
+                set.forEach(s -> files.putIfAbsent(s.location(), new String(s.content(), java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            return RouteLoadErrors.missingTemplate(template.get(), files);
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof PipelineException p) {
@@ -256,14 +287,23 @@ public class PipelineReload extends RouteWatcherReloadStrategy {
     /** Replaces the pipeline's routes and kamelets by {@code next}; on failure loads the previous ones again. Null when done. */
     private String replace(List<Source> next) throws Exception {
         List<Source> previous = loaded;
+        Set<String> files = new java.util.HashSet<>();
+        for (List<Source> set : List.of(next, previous)) {
+            set.forEach(s -> files.add(key(s.location())));
+        }
+        // Camel's route checks may have been registered after install: guard them before any route stops.
+        ReloadSafeRouteChecks.install(getCamelContext(), this::swapped);
+        swapping = files;
         try {
-            load(next);
+            load(next, files);
             new PipelinePlan(getCamelContext(), PipelinePlan.PIPELINES.get(0)).checkAll();
         } catch (Exception e) {
-            String problem = problem(e);
+            String problem = problem(e, next);
             LOG.warn("the edited routes did not start ({}): loading the previous routes again", problem);
-            load(previous);
+            load(previous, files);
             return problem;
+        } finally {
+            swapping = null;
         }
         loaded = next;
         status = new Status(status.reloads() + 1, Instant.now(), null);
@@ -271,16 +311,11 @@ public class PipelineReload extends RouteWatcherReloadStrategy {
         return null;
     }
 
-    private void load(List<Source> sources) throws Exception {
+    /** Replaces the routes made from {@code files} (and the kamelets' and templated ones) by those of {@code sources}. */
+    private void load(List<Source> sources, Set<String> files) throws Exception {
         CamelContext context = getCamelContext();
-        Set<String> files = new java.util.HashSet<>();
-        for (List<Source> set : List.of(sources, loaded)) {
-            set.forEach(s -> files.add(key(s.location())));
-        }
         for (Route route : List.copyOf(context.getRoutes())) {
-            Resource source = route.getSourceResource();
-            boolean ours = source != null && files.contains(key(source.getLocation()));
-            if (ours || route.isCreatedByKamelet() || route.isCreatedByRouteTemplate()) {
+            if (ours(route, files)) {
                 context.getRouteController().stopRoute(route.getRouteId());
                 context.removeRoute(route.getRouteId());
             }
@@ -339,6 +374,36 @@ public class PipelineReload extends RouteWatcherReloadStrategy {
                 } catch (IOException e) {
                     // removed while listed: it is simply not part of the new set
                 }
+            }
+        }
+        return List.copyOf(sources.values());
+    }
+
+    /**
+     * The route files the context loaded besides the pipeline's and the kamelets (the service's own), read now: at
+     * install, when the routes running were just loaded from them. They load at start only, so the check keeps these.
+     */
+    private List<Source> readFixed() {
+        Model model = getCamelContext().getCamelContextExtension().getContextPlugin(Model.class);
+        if (model == null) {
+            return List.of();
+        }
+        Set<String> pipeline = loaded.stream().map(s -> key(s.location())).collect(Collectors.toSet());
+        List<Resource> resources = new ArrayList<>();
+        model.getRouteDefinitions().forEach(d -> resources.add(d.getResource()));
+        model.getRouteConfigurationDefinitions().forEach(d -> resources.add(d.getResource()));
+        model.getRouteTemplateDefinitions().forEach(d -> resources.add(d.getResource()));
+        model.getRestDefinitions().forEach(d -> resources.add(d.getResource()));
+        Map<String, Source> sources = new LinkedHashMap<>();
+        for (Resource resource : resources) {
+            if (resource == null || resource.getLocation() == null || resource.getLocation().endsWith(".kamelet.yaml")
+                    || pipeline.contains(key(resource.getLocation())) || sources.containsKey(key(resource.getLocation()))) {
+                continue;
+            }
+            try (InputStream in = resource.getInputStream()) {
+                sources.put(key(resource.getLocation()), new Source(resource.getLocation(), in.readAllBytes()));
+            } catch (IOException e) {
+                LOG.debug("route file {} could not be read again for the reload check: {}", resource.getLocation(), e.getMessage());
             }
         }
         return List.copyOf(sources.values());

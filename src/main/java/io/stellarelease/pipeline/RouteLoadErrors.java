@@ -3,7 +3,12 @@ package io.stellarelease.pipeline;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A route file that does not load, said in one line an editor can jump to: {@code routes/stage-x.yaml:5:4: expected
@@ -22,6 +27,50 @@ public final class RouteLoadErrors {
             }
         }
         return Optional.empty();
+    }
+
+    private static final Pattern MISSING_TEMPLATE = Pattern.compile("Cannot find RouteTemplate with id (\\S+)");
+    private static final Pattern TEMPLATE_ID = Pattern.compile("(?m)^\\s*-\\s*routeTemplate:\\s*\\n\\s*id:\\s*[\"']?([^\"'\\s#]+)");
+
+    /** The route template Camel did not find for a {@code templatedRoute} (its {@code routeTemplateRef}), if that is the error. */
+    public static Optional<String> missingTemplate(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException && t.getMessage() != null) {
+                Matcher m = MISSING_TEMPLATE.matcher(t.getMessage().strip());
+                if (m.matches()) {
+                    return Optional.of(m.group(1));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A {@code templatedRoute} naming a route template that does not exist, in one line with the file and line of its
+     * {@code routeTemplateRef} (Camel names only the id) and a did-you-mean among the templates and kamelets of
+     * {@code files} (location to content).
+     */
+    public static String missingTemplate(String id, Map<String, String> files) {
+        Pattern ref = Pattern.compile("^\\s*(-\\s*)?routeTemplateRef:\\s*[\"']?" + Pattern.quote(id) + "[\"']?\\s*(#.*)?$");
+        String where = null;
+        Set<String> known = new LinkedHashSet<>();
+        for (var file : files.entrySet()) {
+            String location = file.getKey();
+            if (location.endsWith(".kamelet.yaml")) {
+                known.add(location.substring(location.lastIndexOf('/') + 1).replaceFirst("\\.kamelet\\.yaml$", ""));
+            }
+            Matcher ids = TEMPLATE_ID.matcher(file.getValue());
+            while (ids.find()) {
+                known.add(ids.group(1));
+            }
+            String[] lines = file.getValue().split("\n", -1);
+            for (int i = 0; i < lines.length && where == null; i++) {
+                if (ref.matcher(lines[i]).matches()) {
+                    where = PipelinePlan.file(location, location) + ":" + (i + 1);
+                }
+            }
+        }
+        return (where == null ? "" : where + ": ") + "routeTemplateRef " + id + " names no route template" + PipelinePlan.didYouMean(id, known);
     }
 
     private static String format(MarkedYamlEngineException e) {

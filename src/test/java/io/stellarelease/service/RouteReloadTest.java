@@ -3,6 +3,9 @@ package io.stellarelease.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stellarelease.app.CamelApp;
 import io.stellarelease.config.ConfigException;
+import io.stellarelease.pipeline.ReloadSafeRouteChecks;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,10 +40,19 @@ class RouteReloadTest {
         fixture = new ServiceFixture(c -> { });
         routes = fixture.dir.resolve("routes");
         ServiceFixture.copyTree(ServiceFixture.ROOT.resolve("routes"), routes);
+        startService(Map.of());
+    }
+
+    private void startService(Map<String, String> extra) throws Exception {
         Map<String, String> overrides = new HashMap<>(fixture.overrides());
         overrides.putAll(routeOverrides());
         overrides.put("stella.routes.reload.quiet-period", "300ms");
+        overrides.putAll(extra);
         app = CamelApp.start(CamelApp.Mode.SERVE, Path.of("config/application.properties"), fixture.config, overrides);
+    }
+
+    private CamelContext context() {
+        return app.template().getCamelContext();
     }
 
     /** This copy of routes/ as the pipeline's routes and kamelets (the service's own routes stay the repository's). */
@@ -124,11 +136,12 @@ class RouteReloadTest {
         Files.writeString(buildCli, original);
         awaitRoutes(r -> !r.has("refused"));
 
-        // 3. A pipeline naming a stage that has no route: refused with the pipeline's file and line, and a did-you-mean.
+        // 3. A pipeline naming a stage that has no route: refused in one line with the pipeline's file and line, and a
+        // did-you-mean.
         int line = lineOf(routes.resolve("pipeline.yaml"), "- to: direct:build-cli");
         edit("pipeline.yaml", "- to: direct:build-cli\n", "- to: direct:buld-cli\n");
         refused = awaitRoutes(r -> r.has("refused")).get("refused").asText();
-        assertThat(refused.lines().findFirst().orElseThrow()).isEqualTo(routes.resolve("pipeline.yaml") + ":" + line
+        assertThat(refused).isEqualTo(routes.resolve("pipeline.yaml") + ":" + line
                 + ": stage buld-cli has no route (from: direct:buld-cli) (did you mean build-cli?)");
         assertThat(refused).isEqualTo(releaseRefusal());
 
@@ -142,16 +155,225 @@ class RouteReloadTest {
         assertThat(names(next.get("plannedStages"))).containsSubsequence(planned).contains("build-cli").doesNotContain("announce");
     }
 
+    @Test
+    void anEditCallingAServiceRouteIsAccepted() throws Exception {
+        // A pipeline route may call a route of routes/service/ (loaded at start, kept by a reload): the live context has
+        // it, so the reload works, and the check must accept the edit (it used to see only the pipeline's files).
+        Files.writeString(routes.resolve("probe.yaml"), """
+                - route:
+                    id: probe
+                    from:
+                      uri: direct:probe
+                      steps:
+                        - to: direct:dispatch-reject-file
+                """);
+        JsonNode health = awaitRoutes(r -> r.path("reloads").asInt() == 1 || r.has("refused"));
+        assertThat(health.has("refused")).as(health.toString()).isFalse();
+        assertThat(context().getRoute("probe")).isNotNull();
+    }
+
+    @Test
+    void anEditRemovingARouteAServiceRouteCallsIsRefusedWithoutASwap() throws Exception {
+        // A service route (loaded at start only) calls a route of the pipeline's files; an edit that removes that route
+        // would leave the service route calling nothing: refused by the check, before any route is touched (the check
+        // used to pass it, and the swap found it, replacing every pipeline route twice to put them back).
+        Path helper = routes.resolve("probe-helper.yaml");
+        Path service = fixture.dir.resolve("service-extra");
+        app.close();
+        Files.writeString(helper, """
+                - route:
+                    id: probe-helper
+                    from:
+                      uri: direct:probe-helper
+                      steps:
+                        - log: "probe"
+                """);
+        Files.createDirectories(service);
+        Files.writeString(service.resolve("probe.yaml"), """
+                - route:
+                    id: service-probe
+                    from:
+                      uri: direct:service-probe
+                      steps:
+                        - to: direct:probe-helper
+                """);
+        startService(Map.of("stella.service.routes", "{{stella.pipeline.routes}},file:routes/service/*.yaml,file:" + service + "/*.yaml"));
+        Route before = context().getRoute("stage-validate");
+        assertThat(before).isNotNull();
+
+        Files.delete(helper);
+        String refused = awaitRoutes(r -> r.has("refused")).get("refused").asText();
+        assertThat(refused).isEqualTo(service.resolve("probe.yaml") + ":" + lineOf(service.resolve("probe.yaml"), "- to: direct:probe-helper")
+                + ": direct:probe-helper has no route");
+        assertThat(context().getRoute("stage-validate")).as("the pipeline's routes were not replaced").isSameAs(before);
+        assertThat(context().getRoute("probe-helper")).isNotNull();
+        assertThat(awaitRoutes(r -> true).path("reloads").asInt()).isZero();
+    }
+
+    @Test
+    void aRenamedStageIsRefusedWithADidYouMeanUntilThePipelineFollows() throws Exception {
+        // The stage build-cli renamed to build-clis in its own file (route id, endpoint, step), pipeline.yaml not yet:
+        // refused in one line naming pipeline.yaml and the line that still says build-cli, with a did-you-mean.
+        Route before = context().getRoute("stage-build-cli");
+        int line = lineOf(routes.resolve("pipeline.yaml"), "- to: direct:build-cli");
+        edit("stage-build-cli.yaml", "id: stage-build-cli\n", "id: stage-build-clis\n");
+        edit("stage-build-cli.yaml", "uri: direct:build-cli\n", "uri: direct:build-clis\n");
+        edit("stage-build-cli.yaml", "id: build-cli\n", "id: build-clis\n");
+        String refused = awaitRoutes(r -> r.has("refused")).get("refused").asText();
+        assertThat(refused).isEqualTo(routes.resolve("pipeline.yaml") + ":" + line
+                + ": stage build-cli has no route (from: direct:build-cli) (did you mean build-clis?)");
+        assertThat(refused).isEqualTo(releaseRefusal());
+        // The previous routes still serve.
+        assertThat(context().getRoute("stage-build-cli")).isSameAs(before);
+        assertThat(context().getRoute("stage-build-clis")).isNull();
+
+        // pipeline.yaml follows: accepted, the renamed stage is in use.
+        edit("pipeline.yaml", "- to: direct:build-cli\n", "- to: direct:build-clis\n");
+        JsonNode fixed = awaitRoutes(r -> r.path("reloads").asInt() == 1);
+        assertThat(fixed.has("refused")).as(fixed.toString()).isFalse();
+        assertThat(context().getRoute("stage-build-cli")).isNull();
+        assertThat(context().getRoute("stage-build-clis")).isNotNull();
+    }
+
+    @Test
+    void anEditCallingAKameletThatDoesNotExistIsRefusedWithoutASwap() throws Exception {
+        // A new stage file and its pipeline entry, the stage calling kamelet:stella-exek: Camel would only find out when
+        // starting the route, after the pipeline's routes were taken down. Refused by the check, in one line with the
+        // stage file's line and a did-you-mean; the routes running are not touched.
+        Route before = context().getRoute("stage-validate");
+        Path stage = routes.resolve("stage-marker.yaml");
+        Files.writeString(stage, """
+                - route:
+                    id: stage-marker
+                    from:
+                      uri: direct:marker
+                      steps:
+                        - step:
+                            id: marker
+                            steps:
+                              - to:
+                                  uri: kamelet:stella-exek
+                                  parameters:
+                                    name: marker
+                                    command: "[true]"
+                """);
+        edit("pipeline.yaml", "              - to: direct:build-helm\n",
+                "              - to: direct:build-helm\n              - to: direct:marker\n");
+        String refused = awaitRoutes(r -> r.has("refused")).get("refused").asText();
+        assertThat(refused).isEqualTo(stage + ":" + lineOf(stage, "- to:")
+                + ": kamelet:stella-exek has no kamelet (no route template stella-exek, no stella-exek.kamelet.yaml) (did you mean stella-exec?)");
+        assertThat(refused).isEqualTo(releaseRefusal());
+        assertThat(context().getRoute("stage-validate")).as("the pipeline's routes were not replaced").isSameAs(before);
+        assertThat(context().getRoute("stage-marker")).isNull();
+
+        // Fixed: accepted.
+        edit("stage-marker.yaml", "kamelet:stella-exek", "kamelet:stella-exec");
+        JsonNode fixed = awaitRoutes(r -> r.path("reloads").asInt() == 1);
+        assertThat(fixed.has("refused")).as(fixed.toString()).isFalse();
+        assertThat(context().getRoute("stage-marker")).isNotNull();
+    }
+
+    @Test
+    void anEditNamingARouteTemplateThatDoesNotExistIsRefusedWithoutASwap() throws Exception {
+        Route before = context().getRoute("stage-publish-nuget");
+        edit("stage-publish-nuget.yaml", "routeTemplateRef: publish-stage\n", "routeTemplateRef: publish-stagee\n");
+        String refused = awaitRoutes(r -> r.has("refused")).get("refused").asText();
+        // Camel says only "Cannot find RouteTemplate with id publish-stagee": the file and line of the reference are added.
+        Path file = routes.resolve("stage-publish-nuget.yaml");
+        assertThat(refused).isEqualTo(file + ":" + lineOf(file, "routeTemplateRef:")
+                + ": routeTemplateRef publish-stagee names no route template (did you mean publish-stage?)");
+        assertThat(refused).isEqualTo(releaseRefusal());
+        assertThat(context().getRoute("stage-publish-nuget")).as("the pipeline's routes were not replaced").isSameAs(before);
+    }
+
+    @Test
+    void healthAnswersJsonWhileRoutesAreSwapped() throws Exception {
+        // /observe/health asked over and over while the pipeline's routes are replaced: every answer is JSON, 200 and UP
+        // (a route being removed is not a problem of the service; Camel's route check used to throw on it: a 500).
+        List<String> bad = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        awaitUp();
+        Thread hammer = new Thread(() -> {
+            while (!done.get()) {
+                HttpResponse<String> r = fixture.get("/observe/health");
+                answers.incrementAndGet();
+                String problem = null;
+                try {
+                    JsonNode body = ServiceFixture.JSON.readTree(r.body());
+                    if (r.statusCode() != 200 || !body.path("status").asText().equals("UP")) {
+                        List<String> down = new ArrayList<>();
+                        body.path("checks").forEach(c -> {
+                            if (!c.path("status").asText().equals("UP")) {
+                                down.add(c.toString());
+                            }
+                        });
+                        problem = "not UP: " + r.statusCode() + " " + body.path("status").asText() + " " + down;
+                    }
+                } catch (IOException e) {
+                    problem = "not JSON: " + r.statusCode() + " " + r.body().substring(0, Math.min(300, r.body().length()));
+                }
+                if (problem != null && bad.size() < 5) {
+                    bad.add(problem);
+                }
+            }
+        }, "health-hammer");
+        hammer.start();
+        try {
+            for (int i = 1; i <= 4; i++) {
+                if (i % 2 == 1) {
+                    edit("pipeline.yaml", "              - to: direct:announce\n", "");
+                } else {
+                    edit("pipeline.yaml", "              - to: direct:record-history\n",
+                            "              - to: direct:record-history\n              - to: direct:announce\n");
+                }
+                int reloads = i;
+                awaitRoutes(r -> r.path("reloads").asInt() == reloads);
+            }
+        } finally {
+            done.set(true);
+            hammer.join(30_000);
+        }
+        assertThat(bad).as("answers of /observe/health during 4 route swaps (of %d)", answers.get()).isEmpty();
+        assertThat(answers.get()).isGreaterThan(20);
+        // Between swaps every route has its checks, the replaced ones included.
+        List<String> checks = new ArrayList<>();
+        ServiceFixture.json(fixture.get("/observe/health")).path("checks").forEach(c -> checks.add(c.path("name").asText()));
+        assertThat(checks).contains("route:stage-validate", "consumer:stage-validate", "route:dispatch-http", "consumer:dispatch-http",
+                "route:stage-publish-nuget", "stella-routes");
+        // The route checks of the replaced routes are gone with them (Camel's kept one per route it ever saw).
+        var registry = org.apache.camel.health.HealthCheckRegistry.get(context());
+        for (String id : List.of("routes", "consumers")) {
+            var repository = registry.getRepository(id).orElseThrow();
+            assertThat(repository).isInstanceOf(ReloadSafeRouteChecks.class);
+            assertThat(((ReloadSafeRouteChecks) repository).kept()).as(id).isLessThanOrEqualTo(context().getRoutes().size());
+        }
+    }
+
+    /** Waits until /observe/health is 200 (the file queue's consumer is down until its first poll). */
+    private void awaitUp() {
+        Instant end = Instant.now().plusSeconds(30);
+        while (fixture.get("/observe/health").statusCode() != 200) {
+            assertThat(Instant.now()).as("/observe/health 200 within 30 s").isBefore(end);
+            ServiceFixture.sleep(100);
+        }
+    }
+
     /** What `release` says about the routes as they are now on disk (it refuses to start with them). */
     private String releaseRefusal() {
-        Map<String, String> overrides = new HashMap<>(routeOverrides());
-        overrides.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
         List<String> message = new ArrayList<>();
         assertThatThrownBy(() -> CamelApp.start(CamelApp.Mode.RELEASE, Path.of("config/application.properties"), fixture.config,
-                overrides).close())
+                releaseOverrides()).close())
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> message.add(e.getMessage()));
         return message.get(0);
+    }
+
+    /** `release` on this copy of routes/. */
+    private Map<String, String> releaseOverrides() {
+        Map<String, String> overrides = new HashMap<>(routeOverrides());
+        overrides.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+        return overrides;
     }
 
     private void edit(String file, String from, String to) throws IOException {
