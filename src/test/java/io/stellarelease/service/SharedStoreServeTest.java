@@ -324,6 +324,7 @@ class SharedStoreServeTest {
         assertThat(health.toString()).contains("stella-shared-store").contains("serve-a");
         String metrics = a.get("/observe/metrics").body();
         assertThat(metrics).containsPattern("stella_run_claims_total\\{[^}]*event=\"claimed\"[^}]*instance=\"serve-a\"[^}]*} [1-9]");
+        assertThat(metrics).containsPattern("stella_run_claims_held\\{[^}]*instance=\"serve-a\"[^}]*} 0");
     }
 
     private static List<String> listAll(Instance i) {
@@ -469,6 +470,13 @@ class SharedStoreServeTest {
                 .containsPattern("stella_run_claims_total\\{[^}]*event=\"taken-over\"[^}]*instance=\"" + other.name + "\"[^}]*} 1");
     }
 
+    private Path instanceLog(String name) throws IOException {
+        try (var logs = Files.list(fixture.dir)) {
+            return logs.filter(p -> p.getFileName().toString().startsWith(name + "-") && p.toString().endsWith(".log"))
+                    .findFirst().orElseThrow();
+        }
+    }
+
     // ---- SIGSTOP past the lease, then SIGCONT -----------------------------------------------------------------
 
     @Test
@@ -513,6 +521,13 @@ class SharedStoreServeTest {
         }
         String text = Files.readString(log);
         assertThat(text).contains("lost its lease on the run");
+        // It started no stage after build-modules: no image build, no publishing stage, no manifest, no summary.
+        for (String stage : List.of("build-containers", "build-cli", "build-helm", "push-containers", "publish-nuget",
+                "publish-helm", "release-manifest", "create-release", "summary")) {
+            assertThat(text).as(owner.name + " started " + stage).doesNotContain("suite-2026.04-nova > " + stage + "\n");
+        }
+        assertThat(Files.readString(fixture.dir.resolve(other.name.equals("serve-a") ? instanceLog("serve-a") : instanceLog("serve-b"))))
+                .as("the new owner ran them").contains("suite-2026.04-nova > release-manifest\n");
         assertThat(owner.get("/observe/metrics").body())
                 .containsPattern("stella_run_claims_total\\{[^}]*event=\"lost\"[^}]*instance=\"" + owner.name + "\"[^}]*} 1");
         assertThat(ServiceFixture.json(owner.get("/observe/health?data=true")).toString()).doesNotContain(id);
