@@ -87,6 +87,22 @@ public class RunStore {
     }
 
     /**
+     * A stage started: with a shared store the state is saved there too (fenced), so every instance's run API shows
+     * the running stage; {@code state.json} is written when stages end, as without one.
+     */
+    public void stageStarted(ReleaseRun run) {
+        Shared s = shared;
+        if (s == null || !run.isValidated()) {
+            return;
+        }
+        try {
+            s.save(run.getId(), json.writeValueAsBytes(run));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save the state of run " + run.getId(), e);
+        }
+    }
+
+    /**
      * The state an earlier attempt of run {@code id} left in {@code releaseDir}: its stages up to the first
      * one that did not complete. Stages after that one run again, so each must be safe to repeat.
      */

@@ -76,6 +76,11 @@ public class StageTracker extends EventNotifierSupport {
             }
             run.startStage(stage, Instant.now());
             console.stageStarted(run, stage);
+            try {
+                runStore.stageStarted(run); // a shared store shows the running stage to every instance
+            } catch (LeaseLostException e) {
+                org.slf4j.LoggerFactory.getLogger(StageTracker.class).warn(e.getMessage());
+            }
         } else {
             run.stage(stage).filter(r -> r.getStatus() == Status.RUNNING).ifPresent(record -> finish(run, record, exchange));
             exchange.removeProperty(SKIP_REASON);

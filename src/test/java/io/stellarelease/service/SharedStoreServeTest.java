@@ -416,6 +416,12 @@ class SharedStoreServeTest {
         Instance owner = awaitOwnerBuildingModules(id);
         Instance other = instances.values().stream().filter(i -> i != owner).findFirst().orElseThrow();
         ServiceFixture.sleep(500);
+        // The other instance answers for the run too, from the store: build-modules running, on the owner.
+        JsonNode seenByOther = other.run(id);
+        assertThat(StreamSupport.stream(seenByOther.at("/pipeline/stages").spliterator(), false)
+                .anyMatch(s -> s.get("name").asText().equals("build-modules") && s.get("status").asText().equals("RUNNING")))
+                .as(seenByOther.toString()).isTrue();
+        assertThat(seenByOther.at("/run/state").asText()).isEqualTo("running");
         Map<String, String> before;
         try (Connection c = db(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select pipeline_state::text from runs where id = '" + id + "'")) {
