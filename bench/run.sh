@@ -219,5 +219,8 @@ record machine load after value "$(cut -d' ' -f1 /proc/loadavg)"
 mkdir -p "$(dirname "$OUT_MD")"
 if [ -n "${BENCH_APPEND:-}" ]; then grep -v -P '^(meta|machine)\t' "$BENCH_APPEND" >>"$RESULTS"; fi
 cp "$RESULTS" bench/results-latest.tsv
+# The build workers' section (bench/workers.sh) is kept as it is.
+workers_section=$(sed -n '/<!-- workers:begin/,/<!-- workers:end -->/p' "$OUT_MD" 2>/dev/null || true)
 python3 bench/report.py "$RESULTS" >"$OUT_MD"
+if [ -n "$workers_section" ]; then printf '\n%s\n' "$workers_section" >>"$OUT_MD"; fi
 echo "bench: wrote $OUT_MD (raw figures: bench/results-latest.tsv)"

@@ -197,7 +197,9 @@ function stageBox(run, name, stage, finished) {
       const took = step ? duration(step.durationMs) : running[stepName] ? elapsed(running[stepName], null) : '';
       const key = name + ':' + stepName;
       const button = el('button', { type: 'button', class: 'step', 'data-step': key, 'data-status': stepState,
-        title: step && step.message ? step.message : stepState, onclick: () => openLog(run.id, key) },
+        title: (step && step.message ? step.message : stepState)
+          + (step && step.details && step.details.worker ? ' (worker ' + step.details.worker + ')' : ''),
+        onclick: () => openLog(run.id, key) },
         el('span', { text: stepName }), el('span', { text: took }));
       if (follow && follow.key === key) button.classList.add('selected');
       list.append(button);

@@ -23,7 +23,7 @@ import java.util.Map;
  */
 public final class CamelApp implements AutoCloseable {
 
-    public enum Mode { RELEASE, SERVE, SEND }
+    public enum Mode { RELEASE, SERVE, SEND, WORKER }
 
     private final Main main;
 
@@ -38,7 +38,9 @@ public final class CamelApp implements AutoCloseable {
         }
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:" + properties);
-        main.configure().addConfiguration(ReleaseBeans.class);
+        if (mode != Mode.WORKER) {
+            main.configure().addConfiguration(ReleaseBeans.class);
+        }
         main.configure().addConfiguration(QueueBeans.class);
         switch (mode) {
             case SERVE -> {
@@ -66,6 +68,12 @@ public final class CamelApp implements AutoCloseable {
                         }
                     }
                 });
+            }
+            // A build worker: no pipeline, no release configuration; one route consuming the step queue.
+            case WORKER -> {
+                main.configure().addConfiguration(WorkerBeans.class);
+                main.addOverrideProperty("camel.main.routes-collector-enabled", "false");
+                main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
             }
             case SEND -> {
                 main.addOverrideProperty("camel.main.routes-collector-enabled", "false");
@@ -102,14 +110,76 @@ public final class CamelApp implements AutoCloseable {
         try {
             main.start();
         } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(CamelApp.class).debug("Camel did not start", e);
             var template = io.stellarelease.pipeline.RouteLoadErrors.missingTemplate(e);
             if (template.isPresent()) { // Camel names the template only: say which route file names it
                 throw new ConfigException(io.stellarelease.pipeline.RouteLoadErrors.missingTemplate(template.get(),
                         routeFiles(main.getCamelContext())), e);
             }
-            throw unwrap(e);
+            throw startFailure(main, e);
         }
         return new CamelApp(main);
+    }
+
+    /**
+     * Routes Camel could not create or start (an id used twice, an unknown component, a missing kamelet) are a broken
+     * edit like the ones the pipeline check finds: a configuration error (exit 2) naming the route's file and line.
+     */
+    static ConfigException startFailure(Main main, Exception e) {
+        Exception cause = unwrap(e);
+        String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        String where = routeOf(main, e);
+        if (where != null && !message.contains(where.replaceFirst(":\\d+$", ""))) {
+            message = where + ": " + message;
+        }
+        java.util.regex.Matcher duplicate = java.util.regex.Pattern.compile("Duplicate id detected: (\\S+?)\\.?(\\s|$)").matcher(message);
+        if (duplicate.find()) { // Camel names the route that started second: name every route using the id
+            List<String> users = routesUsing(main, duplicate.group(1));
+            if (users.size() > 1) {
+                message = message + " (used in " + String.join(", ", users) + ")";
+            }
+        }
+        if (cause instanceof ConfigException config && message.equals(config.getMessage())) {
+            return config;
+        }
+        return new ConfigException(message, e);
+    }
+
+    /** The files and lines of the routes that use {@code id}, as their own id or a node's. */
+    private static List<String> routesUsing(Main main, String id) {
+        List<String> users = new java.util.ArrayList<>();
+        if (main.getCamelContext() instanceof org.apache.camel.model.ModelCamelContext model) {
+            for (var route : model.getRouteDefinitions()) {
+                if (id.equals(route.getRouteId()) || usesId(route.getOutputs(), id)) {
+                    users.add(io.stellarelease.pipeline.PipelinePlan.where(route));
+                }
+            }
+        }
+        return users;
+    }
+
+    private static boolean usesId(List<org.apache.camel.model.ProcessorDefinition<?>> nodes, String id) {
+        for (var node : nodes) {
+            if (id.equals(node.getId()) || usesId(node.getOutputs(), id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The file and line of the route a start-up failure names, if it names one. */
+    private static String routeOf(Main main, Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            String routeId = t instanceof org.apache.camel.FailedToCreateRouteException create ? create.getRouteId()
+                    : t instanceof org.apache.camel.FailedToStartRouteException start ? start.getRouteId() : null;
+            if (routeId != null && main.getCamelContext() instanceof org.apache.camel.model.ModelCamelContext model) {
+                var route = model.getRouteDefinition(routeId);
+                if (route != null) {
+                    return io.stellarelease.pipeline.PipelinePlan.where(route);
+                }
+            }
+        }
+        return null;
     }
 
     /** The route files and kamelets the context loads, location to content; those that cannot be read are left out. */

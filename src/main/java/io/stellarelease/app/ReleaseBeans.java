@@ -60,6 +60,24 @@ public class ReleaseBeans implements CamelConfiguration {
     @PropertyInject(value = "stella.exec.stop-grace", defaultValue = "5s")
     private String stopGrace;
 
+    /** Where build steps run: {@code local} (this process) or {@code rabbitmq} (build workers, {@code stella-release worker}). */
+    @PropertyInject(value = "stella.exec.mode", defaultValue = "local")
+    private String execMode;
+
+    @PropertyInject(value = "stella.exec.remote.queue", defaultValue = "stella.steps")
+    private String stepQueue;
+
+    @PropertyInject(value = "stella.exec.remote.max-deliveries", defaultValue = "3")
+    private int maxDeliveries;
+
+    /** The stages whose steps go to build workers; the others' commands (backups, restores, rollbacks) run here. */
+    @PropertyInject(value = "stella.exec.remote.stages", defaultValue = "test-gate,build-modules,build-cli")
+    private String remoteStages;
+
+    /** The directory conductor and workers share (a mounted volume); empty: none. */
+    @PropertyInject(value = "stella.exec.shared-dir", defaultValue = "")
+    private String sharedDir;
+
     /** Under serve, runs interleave: each console line then starts with its run's tag. */
     @PropertyInject(value = "stella.console.show-run", defaultValue = "false")
     private boolean showRun;
@@ -99,6 +117,7 @@ public class ReleaseBeans implements CamelConfiguration {
     private StageTracker tracker;
     private ReleaseMetrics metrics;
     private PublishTargets targets;
+    private org.apache.camel.component.exec.ExecCommandExecutor stepExecutor;
 
     private synchronized ReleaseConfig config() {
         if (config == null) {
@@ -181,8 +200,43 @@ public class ReleaseBeans implements CamelConfiguration {
     }
 
     /** The stage tracker listens to the pipeline's sends; it is registered here so it is in place before any route runs. */
+    /**
+     * What camel-exec runs build steps with ({@code routes/exec-step.yaml}): this process's {@link ProcessTreeExecutor}, or
+     * with {@code stella.exec.mode = rabbitmq} the {@link io.stellarelease.exec.RemoteStepExecutor}, which hands them to
+     * build workers. The route is the same either way.
+     */
+    @BindToRegistry
+    public org.apache.camel.component.exec.ExecCommandExecutor stepExecutor(CamelContext context) {
+        return stepExecutor0(context);
+    }
+
+    private synchronized org.apache.camel.component.exec.ExecCommandExecutor stepExecutor0(CamelContext context) {
+        if (stepExecutor == null) {
+            stepExecutor = switch (execMode.strip()) {
+                case "local" -> executor();
+                case "rabbitmq" -> new io.stellarelease.exec.RemoteStepExecutor(context,
+                        () -> context.getRegistry().lookupByNameAndType("rabbitConnectionFactory",
+                                org.springframework.amqp.rabbit.connection.ConnectionFactory.class),
+                        new io.stellarelease.exec.StepQueues(stepQueue, maxDeliveries),
+                        sharedDir.isBlank() ? null : Path.of(sharedDir), executor(),
+                        () -> metrics(context).registry(),
+                        Arrays.stream(remoteStages.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList());
+                default -> throw new io.stellarelease.config.ConfigException(
+                        "stella.exec.mode must be local or rabbitmq, got '" + execMode + "'");
+            };
+        }
+        return stepExecutor;
+    }
+
     @Override
     public void configure(CamelContext context) {
+        if (stepExecutor0(context) instanceof io.stellarelease.exec.RemoteStepExecutor remote) {
+            try {
+                remote.install();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not set up build workers: " + e.getMessage(), e);
+            }
+        }
         context.getManagementStrategy().addEventNotifier(tracker(context));
         context.getCamelContextExtension().setEventNotificationApplicable(true);
         // The pipelines are checked as the routes start (release and serve alike): a broken edit is refused with its file

@@ -54,7 +54,9 @@ public class ReleaseCommand implements Callable<Integer> {
         try (CamelApp app = CamelApp.start(files.properties, files.config);
              Interruption interruption = new Interruption(app.executor())) {
             ReleaseRunner runner = app.releaseRunner();
-            ReleaseRun run = runner.run(runner.request(tag, workspace, out, dryRun, skipTests));
+            var request = runner.request(tag, workspace, out, dryRun, skipTests);
+            requireDirectories(request);
+            ReleaseRun run = runner.run(request);
             if (interruption.happened()) {
                 return interrupted(run, json);
             }
@@ -64,7 +66,7 @@ public class ReleaseCommand implements Callable<Integer> {
                         .addKeyValue("event", run.isSucceeded() ? "released" : "release-failed")
                         .addKeyValue("run", run.getId()).addKeyValue("tag", tag);
                 if (run.isSucceeded()) {
-                    event.setMessage("released " + tag + " into " + run.releaseDir()).log();
+                    event.setMessage(outcome(run)).log();
                     return 0;
                 }
                 event.addKeyValue("reason", run.getFailure()).setMessage("release " + tag + " failed").log();
@@ -81,7 +83,7 @@ public class ReleaseCommand implements Callable<Integer> {
                 System.out.print(run.getSummary());
             }
             System.out.println();
-            System.out.println("released " + tag + " into " + run.releaseDir());
+            System.out.println(outcome(run));
             return 0;
         } catch (ConfigException e) {
             System.err.println("configuration error: " + e.getMessage());
@@ -90,6 +92,33 @@ public class ReleaseCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 3;
         }
+    }
+
+    /**
+     * Bad usage is said before anything runs (exit 2): a workspace that is no directory (it was a release-rule
+     * rejection, exit 3, from validate), an output root that is a file (it was exit 1 after four stack traces).
+     */
+    private void requireDirectories(io.stellarelease.state.ReleaseRequest request) {
+        Path ws = request.workspace();
+        if (!java.nio.file.Files.isDirectory(ws)) {
+            throw new ConfigException((workspace != null ? "--workspace " : "workspace (release configuration) ") + ws
+                    + (java.nio.file.Files.exists(ws) ? " is not a directory" : " does not exist"));
+        }
+        for (Path p = request.outputRoot(); p != null; p = p.getParent()) {
+            if (java.nio.file.Files.exists(p)) {
+                if (!java.nio.file.Files.isDirectory(p)) {
+                    throw new ConfigException((out != null ? "--out " : "output (release configuration) ") + request.outputRoot()
+                            + ": " + p + " is not a directory");
+                }
+                break;
+            }
+        }
+    }
+
+    /** The last line of a run that succeeded: a dry run released nothing, and says so (record-history said it too). */
+    private String outcome(ReleaseRun run) {
+        return dryRun ? "dry run of " + tag + " done into " + run.releaseDir() + ": nothing was published or released"
+                : "released " + tag + " into " + run.releaseDir();
     }
 
     /** Said once, plainly: the release did not finish because the process was told to stop. */

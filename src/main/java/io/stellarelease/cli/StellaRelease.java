@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = StellaRelease.Version.class,
         description = "A release conductor: runs release pipelines written as Camel YAML routes.",
-        subcommands = {ReleaseCommand.class, RollbackCommand.class, VerifyCommand.class, AirgapCommand.class, HotfixCommand.class, ServeCommand.class, DispatchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ReleaseCommand.class, RollbackCommand.class, VerifyCommand.class, AirgapCommand.class, HotfixCommand.class, ServeCommand.class, DispatchCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
 public class StellaRelease {
 
     public static void main(String[] args) {

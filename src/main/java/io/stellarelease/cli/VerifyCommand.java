@@ -62,15 +62,23 @@ public class VerifyCommand implements Callable<Integer> {
                     : releaseConfig == null ? null : ChecksumSigning.minisignPublicKey(releaseConfig).orElse(null);
             VerifyReport local = LocalVerification.check(release, key, minisignKey);
             int problems = print("local", local);
+            boolean readBack = false;
             if (remote) {
                 PublishTargets targets = new PublishTargets(releaseConfig);
-                problems += print("remote", new RemoteVerification(targets).check(release));
+                VerifyReport published = new RemoteVerification(targets).check(release);
+                readBack = !published.checked().isEmpty() || !published.problems().isEmpty();
+                if (!readBack) {
+                    // Nothing configured to read back: say so rather than claim the release was checked where it went.
+                    System.out.println("--   remote: nothing to read back: no publishing target configured (publish in " + config + ")");
+                }
+                problems += print("remote", published);
             }
             if (problems > 0) {
                 System.err.println("verify " + release.tag() + ": " + problems + " problem(s)");
                 return 1;
             }
-            System.out.println("verified " + release.tag() + (remote ? " on disk and where it was published" : " on disk"));
+            System.out.println("verified " + release.tag() + (readBack ? " on disk and where it was published"
+                    : remote ? " on disk; nothing was read back (no publishing target configured)" : " on disk"));
             return 0;
         } catch (ConfigException e) {
             System.err.println("configuration error: " + e.getMessage());

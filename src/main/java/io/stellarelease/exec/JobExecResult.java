@@ -15,6 +15,10 @@ public class JobExecResult extends ExecResult {
     private final boolean stopped;
     private final Instant startedAt;
     private final Instant finishedAt;
+    /** The build worker that ran it (null: run here), how many deliveries it took, and a reason that replaces the exit code's. */
+    private final String worker;
+    private final int deliveries;
+    private final String failure;
 
     public JobExecResult(ExecCommand command, int exitValue, boolean timedOut, Instant startedAt, Instant finishedAt) {
         this(command, exitValue, timedOut, false, startedAt, finishedAt);
@@ -22,11 +26,34 @@ public class JobExecResult extends ExecResult {
 
     public JobExecResult(ExecCommand command, int exitValue, boolean timedOut, boolean stopped, Instant startedAt,
                          Instant finishedAt) {
+        this(command, exitValue, timedOut, stopped, startedAt, finishedAt, null, 0, null);
+    }
+
+    public JobExecResult(ExecCommand command, int exitValue, boolean timedOut, boolean stopped, Instant startedAt,
+                         Instant finishedAt, String worker, int deliveries, String failure) {
         super(command, InputStream.nullInputStream(), InputStream.nullInputStream(), exitValue);
         this.timedOut = timedOut;
         this.stopped = stopped;
         this.startedAt = startedAt;
         this.finishedAt = finishedAt;
+        this.worker = worker;
+        this.deliveries = deliveries;
+        this.failure = failure;
+    }
+
+    /** The build worker that ran the step, or null when it ran in this process. */
+    public String worker() {
+        return worker;
+    }
+
+    /** How many times the step was delivered to a worker (0: run here). */
+    public int deliveries() {
+        return deliveries;
+    }
+
+    /** Why the step failed when its exit code does not say it (a step that killed its workers), else null. */
+    public String failure() {
+        return failure;
     }
 
     public boolean timedOut() {

@@ -187,7 +187,8 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
         return killed;
     }
 
-    private boolean isSecret(String name) {
+    /** True for a variable name ending in one of the secret suffixes ({@code stella.exec.secret-suffixes}). */
+    public boolean isSecret(String name) {
         return secretSuffixes.stream().anyMatch(name::endsWith);
     }
 

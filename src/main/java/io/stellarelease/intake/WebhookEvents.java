@@ -65,7 +65,7 @@ public final class WebhookEvents {
 
     private WebhookOutcome create(String source, String delivery, JsonNode body) {
         String ref = requireRef(body);
-        String refType = text(body, "ref_type");
+        String refType = field(body, "ref_type", "ref_type");
         if (refType == null) {
             throw new HttpAnswerException(400, "create payload has no ref_type");
         }
@@ -101,7 +101,10 @@ public final class WebhookEvents {
         }
         String tag = TagNames.requireSafe(rawTag);
         JsonNode repo = body.path("repository");
-        String cloneUrl = text(repo, "clone_url");
+        if (!repo.isMissingNode() && !repo.isNull() && !repo.isObject()) {
+            throw new HttpAnswerException(400, "repository must be an object: got " + kind(repo));
+        }
+        String cloneUrl = field(repo, "clone_url", "repository.clone_url");
         if (cloneUrl == null) {
             throw new HttpAnswerException(400, "payload has no repository.clone_url");
         }
@@ -109,7 +112,7 @@ public final class WebhookEvents {
             throw new HttpAnswerException(400, "repository.clone_url must be an http(s), ssh or git URL: got '"
                     + UntrustedText.display(cloneUrl, SHOWN) + "'");
         }
-        String fullName = text(repo, "full_name");
+        String fullName = field(repo, "full_name", "repository.full_name");
         if (fullName == null) {
             throw new HttpAnswerException(400, "payload has no repository.full_name");
         }
@@ -180,7 +183,7 @@ public final class WebhookEvents {
     }
 
     private static String requireRef(JsonNode body) {
-        String ref = text(body, "ref");
+        String ref = field(body, "ref", "ref");
         if (ref == null || ref.isEmpty()) {
             throw new HttpAnswerException(400, "payload has no ref");
         }
@@ -201,6 +204,29 @@ public final class WebhookEvents {
     }
 
     /** The field's text when it is a JSON string; null when absent, null, or another type. */
+    /** A text field; null when absent or null; any other kind is refused naming the field and the kind sent. */
+    private static String field(JsonNode node, String field, String shown) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new HttpAnswerException(400, shown + " must be a string: got " + kind(value));
+        }
+        return value.textValue();
+    }
+
+    private static String kind(JsonNode value) {
+        return switch (value.getNodeType()) {
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case ARRAY -> "an array";
+            case OBJECT, POJO -> "an object";
+            case STRING -> "a string";
+            default -> value.getNodeType().name().toLowerCase(Locale.ROOT);
+        };
+    }
+
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && value.isTextual() ? value.textValue() : null;

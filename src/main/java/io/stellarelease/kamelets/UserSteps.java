@@ -1,9 +1,6 @@
 package io.stellarelease.kamelets;
 
 import io.stellarelease.steps.ExecPlanner;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.stellarelease.exec.ExecJob;
 import io.stellarelease.clients.GtPlannedRequest;
 import io.stellarelease.clients.PlainHttp;
@@ -23,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -33,8 +29,6 @@ import java.util.Map;
  * obeys the dry run (stella-http). The kamelets pass their parameters as exchange properties {@code stella.*}.
  */
 public class UserSteps {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
     private final ExecPlanner planner;
     private final PublishTargets targets;
 
@@ -52,15 +46,7 @@ public class UserSteps {
     }
 
     static List<String> arguments(String command) {
-        String text = command.strip();
-        if (text.startsWith("[")) {
-            try {
-                return YAML.readValue(text, new TypeReference<List<String>>() { });
-            } catch (IOException e) {
-                throw new IllegalArgumentException("stella-exec command must be a list such as [bash, build/sbom.sh]: got " + text);
-            }
-        }
-        return Arrays.stream(text.split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        return io.stellarelease.util.CommandText.arguments(command);
     }
 
     /** stella-artifact: {@code file} (relative to the release directory) as an artifact of the stage. */

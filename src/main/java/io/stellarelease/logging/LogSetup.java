@@ -44,6 +44,11 @@ public class LogSetup extends ContextAwareBase implements Configurator {
         // The JSON schema validator the CycloneDX library uses warns, on every SBOM checked, that the CycloneDX schema
         // uses the keyword "deprecated": not about the SBOM, which the sboms stage checks and reports itself.
         context.getLogger("com.networknt.schema.keyword.UnknownKeywordFactory").setLevel(Level.ERROR);
+        // A CamelContext that fails to start is reported by the command, once; Camel's own report would repeat it.
+        ReportedStartFailures startFailures = new ReportedStartFailures();
+        startFailures.setContext(context);
+        startFailures.start();
+        context.addTurboFilter(startFailures);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 

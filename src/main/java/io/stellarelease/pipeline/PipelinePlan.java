@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,7 +47,8 @@ public class PipelinePlan {
      * {@code always}: listed in a {@code doFinally}, it runs whatever happened (the summary).
      */
     public record Stage(String name, Set<String> needs, Set<String> uses, Set<String> produces, boolean conditional,
-                        Object group, String where, String routeFile, String stepId, String prefix, boolean always) {
+                        Object group, String where, String routeFile, String stepId, String prefix, boolean always,
+                        String noteProblem) {
         /** The id the step's events carry: a templated route's node ids get its prefix (route-1...). */
         public String eventId() {
             return stepId == null ? null : (prefix == null ? "" : prefix) + stepId;
@@ -104,6 +106,7 @@ public class PipelinePlan {
         Plan plan = check(pipelineUri, problems);
         checkDirectCalls(problems);
         checkKamelets(problems);
+        checkKameletCalls(problems);
         if (!problems.isEmpty()) {
             throw new PipelineException(problems);
         }
@@ -120,6 +123,7 @@ public class PipelinePlan {
         }
         checkDirectCalls(problems);
         checkKamelets(problems);
+        checkKameletCalls(problems);
         if (!problems.isEmpty()) {
             throw new PipelineException(problems);
         }
@@ -150,6 +154,9 @@ public class PipelinePlan {
                 problems.add(stage.where() + ": stage " + stage.name() + " has no route (from: direct:" + stage.name() + ")"
                         + didYouMean(stage.name(), stageRoutes));
                 continue;
+            }
+            if (stage.noteProblem() != null) {
+                problems.add(stage.routeFile() + ": the note of stage " + stage.name() + " " + stage.noteProblem());
             }
             if (!stage.name().equals(stage.stepId())) {
                 problems.add(stage.routeFile() + ": the route of stage " + stage.name() + " must wrap its work in "
@@ -200,6 +207,75 @@ public class PipelinePlan {
                 }
             });
         }
+    }
+
+    /**
+     * The parameters a route gives our kamelets are checked before anything runs, as the kamelets read them when the
+     * step is reached: a stella-exec command that is no argument list, a timeout that is no ISO-8601 duration, a
+     * stella-http URL that is not absolute http(s) or carries credentials would otherwise fail the release after its builds.
+     */
+    private void checkKameletCalls(List<String> problems) {
+        for (RouteDefinition route : model().getRouteDefinitions()) {
+            sends(route.getOutputs(), send -> {
+                String uri = send.getEndpointUri();
+                if (uri == null || !uri.startsWith("kamelet:stella-") || uri.contains("{{") || uri.contains("${")) {
+                    return;
+                }
+                String kamelet = uri.substring("kamelet:".length()).replaceFirst("[?/].*$", "");
+                Map<String, Object> parameters;
+                try {
+                    int query = uri.indexOf('?');
+                    parameters = query < 0 ? Map.of() : org.apache.camel.util.URISupport.parseQuery(uri.substring(query + 1), true);
+                } catch (Exception e) {
+                    problems.add(where(send, route) + ": " + kamelet + ": its parameters cannot be read: " + e.getMessage());
+                    return;
+                }
+                String problem = kameletProblem(kamelet, parameters);
+                if (problem != null) {
+                    problems.add(where(send, route) + ": " + kamelet + " " + parameters.getOrDefault("name", "") + ": " + problem);
+                }
+            });
+        }
+    }
+
+    private static String kameletProblem(String kamelet, Map<String, Object> parameters) {
+        try {
+            switch (kamelet) {
+                case "stella-exec" -> {
+                    if (parameters.get("command") != null) {
+                        io.stellarelease.util.CommandText.arguments(raw(parameters.get("command")));
+                    }
+                    if (parameters.get("timeout") != null) {
+                        java.time.Duration.parse(raw(parameters.get("timeout")));
+                    }
+                }
+                case "stella-http" -> {
+                    Object url = parameters.get("url");
+                    if (url != null) {
+                        java.net.URI target = java.net.URI.create(raw(url));
+                        if (target.getScheme() == null || !target.getScheme().matches("https?") || target.getHost() == null) {
+                            return "url must be an absolute http:// or https:// URL: got '" + raw(url) + "'";
+                        }
+                        if (target.getUserInfo() != null) {
+                            return "credentials in the URL are refused (they would be in release-plan.json)";
+                        }
+                    }
+                }
+                default -> {
+                    return null;
+                }
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            return "timeout must be an ISO-8601 duration such as PT10M: got '" + raw(parameters.get("timeout")) + "'";
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        return null;
+    }
+
+    private static String raw(Object value) {
+        String text = String.valueOf(value);
+        return text.startsWith("RAW(") && text.endsWith(")") ? text.substring(4, text.length() - 1) : text;
     }
 
     /**
@@ -372,7 +448,36 @@ public class PipelinePlan {
         }
         return new Stage(name, Set.copyOf(needs), Set.copyOf(uses), Set.copyOf(produces), conditional, group,
                 where(send, null), route == null ? null : file(route.getLocation(), route.getRouteId()),
-                route == null ? null : stageStepId(route), route == null ? null : route.getNodePrefixId(), always);
+                route == null ? null : stageStepId(route), route == null ? null : route.getNodePrefixId(), always,
+                noteProblem(note));
+    }
+
+    private static final List<String> NOTE_KEYS = List.of("needs", "uses", "produces");
+
+    /**
+     * A note is free text except where it declares: a near miss of a key ({@code need:}, {@code produce:}) or a key
+     * without its colon ({@code needs release}) would silently declare nothing, so it is refused with what was meant.
+     */
+    static String noteProblem(String note) {
+        if (note == null) {
+            return null;
+        }
+        for (String part : note.split(";")) {
+            String text = part.strip();
+            int colon = text.indexOf(':');
+            String key = (colon < 0 ? text.split("[\\s,]+", 2)[0] : text.substring(0, colon)).strip().toLowerCase(Locale.ROOT);
+            if (key.isEmpty() || NOTE_KEYS.contains(key) && colon >= 0) {
+                continue;
+            }
+            if (NOTE_KEYS.contains(key)) {
+                return "must declare with a colon: '" + text + "' declares nothing (write " + key + ": kind, kind)";
+            }
+            String meant = NOTE_KEYS.stream().filter(k -> distance(key, k) <= 2 && key.length() >= 3).findFirst().orElse(null);
+            if (meant != null && colon >= 0) {
+                return "declares only needs:, uses: and produces:: got '" + text + "' (did you mean " + meant + ":?)";
+            }
+        }
+        return null;
     }
 
     private Model model() {
@@ -392,7 +497,8 @@ public class PipelinePlan {
         return node.getLineNumber() > 0 ? file + ":" + node.getLineNumber() : file;
     }
 
-    private static String where(RouteDefinition route) {
+    /** A route's file and line as the user would name them ({@code routes/stage-build-helm.yaml:4}), else its id. */
+    public static String where(RouteDefinition route) {
         String file = file(route.getLocation(), null);
         if (file == null) {
             return "route " + route.getRouteId();

@@ -23,7 +23,8 @@ public class ReleaseMetrics {
         this.lookup = lookup;
     }
 
-    private MeterRegistry registry() {
+    /** The registry the release's metrics go to (serve: the exported one). */
+    public MeterRegistry registry() {
         MeterRegistry r = registry;
         if (r == null) {
             synchronized (this) {

@@ -104,6 +104,14 @@ public class StageTracker extends EventNotifierSupport {
             run.setFailure(record.getName() + ": " + rule.getMessage());
         } else if (error != null) {
             fail(run, record, error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName(), now);
+        } else if (!record.failedSteps().isEmpty()) {
+            // A step failed and the stage's own doTry/doCatch swallowed the error: the stage did not do its work.
+            var failed = record.failedSteps();
+            String reason = failed.size() + " of " + record.getSteps().size() + " failed: " + failed.stream()
+                    .map(s -> s.name() + " (" + s.message() + ")").collect(java.util.stream.Collectors.joining(", "))
+                    + "; the stage caught the error and ended without one, which does not make it done";
+            fail(run, record, reason, now);
+            exchange.setException(new IllegalStateException(reason)); // the pipeline stops here, as after a failed stage
         } else if (skip != null && !skip.isBlank()) {
             record.finish(Status.SKIPPED, skip, now);
         } else {

@@ -88,6 +88,8 @@ public class SbomWriter {
         if (!run.isModuleRelease()) {
             steps.add(step(run, SUITE_STEP, suiteFile(run.version()), () -> suiteBom(run, builds)));
         }
+        // The progress counter counts against every SBOM of the stage (sboms 3/10 ...), not against those recorded so far.
+        run.stage(STAGE).ifPresent(stage -> stage.plan(steps.stream().map(StepResult::name).toList()));
         return steps;
     }
 

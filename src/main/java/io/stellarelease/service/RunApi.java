@@ -70,6 +70,22 @@ public class RunApi {
         return new HttpAnswer(200, body);
     }
 
+    /** {@code ?offset=N}: bytes from the log's start; absent is 0, anything but a whole number from 0 is refused. */
+    private static long offset(String text) {
+        if (text == null || text.isBlank()) {
+            return 0;
+        }
+        try {
+            long offset = Long.parseLong(text.strip());
+            if (offset >= 0) {
+                return offset;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new HttpAnswerException(400, "offset must be a whole number of bytes from 0: got '" + shown(text) + "'");
+    }
+
     private static int limit(String text) {
         if (text == null || text.isBlank()) {
             return DEFAULT_LIMIT;
@@ -188,7 +204,7 @@ public class RunApi {
         if (!Files.isRegularFile(log)) {
             throw new HttpAnswerException(404, "run " + run.id() + " has no log for " + step + " (yet)");
         }
-        long offset = Math.max(0, exchange.getMessage().getHeader("offset", 0L, Long.class));
+        long offset = offset(exchange.getMessage().getHeader("offset", String.class));
         try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
             long length = file.length();
             long from = Math.min(offset, length);

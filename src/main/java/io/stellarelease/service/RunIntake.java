@@ -101,7 +101,7 @@ public class RunIntake {
             body.put("reason", "tag " + run.tag() + " already started run " + run.id() + " (" + run.state().label() + ")");
             return new HttpAnswer(202, body);
         }
-        body.put("status", "conflict");
+        body.put("status", 409); // an error answer: {"status": N, "error": ...} like every other, with the run it met
         body.put("error", "version " + run.version() + " has an active run " + run.id() + " (" + run.tag() + ", "
                 + run.state().label() + "): wait for it to finish, then dispatch again");
         return new HttpAnswer(409, body);

@@ -53,13 +53,17 @@ public class StepResults implements AggregationStrategy {
                 : result.getExitValue() == 0 && !result.stopped() ? Status.DONE : Status.FAILED;
         String message = switch (status) {
             case TIMED_OUT -> "timed out after " + ReleaseConsole.format(job.timeout()) + "; process tree killed";
-            case FAILED -> result.stopped() ? "stopped: stella-release is stopping" : "exit code " + result.getExitValue();
+            case FAILED -> result.failure() != null ? result.failure()
+                    : result.stopped() ? "stopped: stella-release is stopping" : "exit code " + result.getExitValue();
             default -> null;
         };
+        // A step a build worker ran says which one, and how many deliveries it took (more than 1: a worker died holding it).
+        Map<String, String> details = result.worker() == null ? Map.of()
+                : Map.of("worker", result.worker(), "deliveries", Integer.toString(result.deliveries()));
         long ms = Duration.between(result.startedAt(), result.finishedAt()).toMillis();
         metrics.execFinished(job.stage(), status.label(), Duration.ofMillis(ms));
         return new StepResult(job.stage(), job.name(), status, result.getExitValue(), result.startedAt(),
-                result.finishedAt(), ms, run.releaseDir().relativize(job.log()).toString(), List.of(), Map.of(), message);
+                result.finishedAt(), ms, run.releaseDir().relativize(job.log()).toString(), List.of(), details, message);
     }
 
     @Override
@@ -75,11 +79,34 @@ public class StepResults implements AggregationStrategy {
     /** Adds a finished step to the exchange's stage; single-step stages call this from their route. */
     public void record(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @ExchangeProperty(ReleaseRun.STAGE) String name,
                        @Body StepResult step) {
+        requireOwnResult(run, name, step);
         run.stage(name).ifPresent(stage -> {
             int done = stage.addStep(step);
             console.stepFinished(run, stage.getName(), done, Math.max(done, stage.getPlannedSteps()), step.name(),
                     step.status().label(), Duration.ofMillis(step.durationMs()));
         });
+    }
+
+    /**
+     * The body must be a step result this stage made: a {@code filter} or {@code choice} that skipped the stage's work
+     * leaves the previous stage's result in the body, and recording it would make it this stage's artifact (the CLI's
+     * last archive as the release's chart). Such a stage fails, saying so, rather than releasing something wrong.
+     */
+    private static void requireOwnResult(ReleaseRun run, String name, StepResult step) {
+        String skip = "a filter or choice that skipped the stage's work? A stage that decides not to do its work sets the"
+                + " exchange property skipReason";
+        if (step == null) {
+            throw new StageFailedException("stage " + name + " has no step result to record: its work did not run (" + skip + ")");
+        }
+        if (run == null) {
+            return;
+        }
+        for (StageRecord other : run.getStages()) {
+            if (other.getSteps().stream().anyMatch(s -> s == step)) {
+                throw new StageFailedException("stage " + name + " has no step result of its own: the body is step "
+                        + step.name() + " of " + other.getName() + ", already recorded; its work did not run (" + skip + ")");
+            }
+        }
     }
 
     private static StepResult failedStep(Exchange exchange) {

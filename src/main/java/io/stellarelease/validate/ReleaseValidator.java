@@ -4,7 +4,7 @@ import io.stellarelease.workspace.GitInfo;
 import io.stellarelease.workspace.ModuleVersions;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.history.ReleaseHistory;
-import io.stellarelease.pipeline.DryRunGuard;
+import io.stellarelease.pipeline.ReleaseDirGuard;
 import io.stellarelease.rules.ChangelogRule;
 import io.stellarelease.rules.Checklist;
 import io.stellarelease.rules.ReleaseRuleException;
@@ -52,7 +52,7 @@ public class ReleaseValidator {
         checkChecklist(run, suite, workspace.resolve(config.rules().checklist()));
         String version = suite.version();
         config.modules().items().forEach(m -> moduleVersions.versionOf(tag, workspace, m, version));
-        DryRunGuard.refuseDryRunOverRealRun(run.getRequest(), version);
+        ReleaseDirGuard.prepare(run, version);
         run.setSuite(suite);
         run.setFixes(fixed == null ? null : fixed.tag());
         git.describe(workspace).ifPresent(c -> run.setCommit(c.sha(), c.time()));

@@ -1,6 +1,6 @@
 package io.stellarelease.validatemodule;
 
-import io.stellarelease.pipeline.DryRunGuard;
+import io.stellarelease.pipeline.ReleaseDirGuard;
 import io.stellarelease.workspace.GitInfo;
 import io.stellarelease.workspace.ModuleVersions;
 import io.stellarelease.config.ReleaseConfig;
@@ -52,7 +52,7 @@ public class ModuleValidator {
         Path own = workspace.resolve(configured.path()).resolve(CHANGELOG);
         ChangelogRule.check(tag, Files.isRegularFile(own) ? own : workspace.resolve(config.rules().changelog()),
                 module.version());
-        DryRunGuard.refuseDryRunOverRealRun(run.getRequest(), module.version());
+        ReleaseDirGuard.prepare(run, module.version());
         run.setModule(module);
         git.describe(workspace).ifPresent(c -> run.setCommit(c.sha(), c.time()));
     }

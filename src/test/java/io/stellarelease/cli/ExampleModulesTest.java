@@ -46,7 +46,7 @@ class ExampleModulesTest {
         String module = tag.substring("module-".length(), tag.lastIndexOf("-v"));
         String version = tag.substring(tag.lastIndexOf("-v") + 2);
         Path dir = out.resolve("modules").resolve(module).resolve(version);
-        assertThat(r.stdout()).contains(": succeeded").contains("released " + tag + " into " + dir);
+        assertThat(r.stdout()).contains(": succeeded").contains("dry run of " + tag + " done into " + dir);
         assertThat(dir.resolve("module-" + module + "-" + version + ".yaml")).content()
                 .contains("tag: " + tag + "\n").contains("dryRun: true");
     }

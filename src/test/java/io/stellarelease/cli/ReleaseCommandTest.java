@@ -46,27 +46,34 @@ class ReleaseCommandTest {
         assertThat(r.exit()).as(r.stderr()).isZero();
         assertThat(r.stdout()).contains("> validate").contains("< build-modules done in")
                 .containsPattern("build-modules \\d/9 \\w+ done").contains("< test-gate skipped")
+                .contains("  sboms 1/10 ").doesNotContain("  sboms 1/1 ")
                 .contains("# Release 2026.04 Nova (edge): succeeded").contains("- Dry run: yes")
-                .contains("released suite-2026.04-nova into " + out.resolve("2026.04"));
+                .contains("dry run of suite-2026.04-nova done into " + out.resolve("2026.04") + ": nothing was published or released")
+                .doesNotContain("released suite-2026.04-nova");
         assertThat(out.resolve("2026.04/suite-2026.04.yaml")).content().contains("dryRun: true");
     }
 
     @Test
-    void aDryRunNeverOverwritesWhatARealRunLeft() throws Exception {
-        // A real module release whose publishing fails (nothing listens at the configured feed): its state stays for a retry.
-        Result real = run("release", "module-authority-v1.4.0", "--out", out.toString());
-        assertThat(real.exit()).as(real.stdout()).isNotZero();
+    void dryAndRealRunsOfOneVersionNeverMixInItsDirectory() throws Exception {
         Path dir = out.resolve("modules/authority/1.4.0");
+        Path manifest = dir.resolve("module-authority-1.4.0.yaml");
+        assertThat(run("release", "module-authority-v1.4.0", "--out", out.toString(), "--dry-run", "--skip-tests").exit()).isZero();
+        assertThat(manifest).content().contains("dryRun: true");
+
+        // A real module release whose publishing fails (nothing listens at the configured feed) before its manifest:
+        // the rehearsal's manifest and checksums must not be left there as if they were this run's.
+        Result real = run("release", "module-authority-v1.4.0", "--out", out.toString(), "--skip-tests");
+        assertThat(real.exit()).as(real.stdout()).isEqualTo(1);
+        assertThat(manifest).doesNotExist();
         Path state = dir.resolve("state.json");
         assertThat(state).content().contains("\"dryRun\" : false");
         String before = java.nio.file.Files.readString(state);
 
+        // A dry run now would overwrite the state a retry resumes from: refused, the directory untouched.
         Result dry = run("release", "module-authority-v1.4.0", "--out", out.toString(), "--dry-run");
-
         assertThat(dry.exit()).isEqualTo(3);
         assertThat(dry.stdout()).contains("a dry run must not overwrite a real run's release directory: " + dir);
         assertThat(state).content().isEqualTo(before);
-        // Another output directory is the way to rehearse it.
         assertThat(run("release", "module-authority-v1.4.0", "--out", out.resolve("rehearsal").toString(), "--dry-run").exit())
                 .isZero();
     }
@@ -101,6 +108,21 @@ class ReleaseCommandTest {
         Result r = run("release", "suite-2026.04-nova", "--config", out.resolve("missing.yaml").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.stderr()).contains("missing.yaml: release configuration not found");
+    }
+
+    @Test
+    void aWorkspaceOrOutputThatIsNoDirectoryIsBadUsage() throws Exception {
+        Path file = java.nio.file.Files.writeString(out.resolve("a-file"), "x");
+        Result noWorkspace = run("release", "suite-2026.04-nova", "--dry-run", "--workspace", out.resolve("missing").toString());
+        assertThat(noWorkspace.exit()).isEqualTo(2);
+        assertThat(noWorkspace.stderr()).contains("configuration error: --workspace " + out.resolve("missing") + " does not exist");
+        assertThat(noWorkspace.stdout()).doesNotContain("> validate");
+
+        Result outIsAFile = run("release", "suite-2026.04-nova", "--dry-run", "--out", file.toString());
+        assertThat(outIsAFile.exit()).isEqualTo(2);
+        assertThat(outIsAFile.stderr()).contains("configuration error: --out " + file + ": " + file + " is not a directory")
+                .doesNotContain("Exception");
+        assertThat(outIsAFile.stdout()).doesNotContain("> validate");
     }
 
     @Test

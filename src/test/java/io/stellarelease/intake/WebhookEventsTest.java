@@ -92,6 +92,25 @@ class WebhookEventsTest {
     }
 
     @Test
+    void aFieldOfTheWrongTypeIsNamedWithItsType() {
+        ObjectNode create = GiteaSamples.createTag(TAG);
+        create.put("ref", 5);
+        assertAnswer(() -> gitea("create", GiteaSamples.bytes(create)), 400, "ref must be a string: got a number");
+        ObjectNode refType = GiteaSamples.createTag(TAG);
+        refType.putArray("ref_type").add("tag");
+        assertAnswer(() -> gitea("create", GiteaSamples.bytes(refType)), 400, "ref_type must be a string: got an array");
+        ObjectNode push = GiteaSamples.pushTag(TAG);
+        ((ObjectNode) push.get("repository")).putObject("clone_url");
+        assertAnswer(() -> gitea("push", GiteaSamples.bytes(push)), 400, "repository.clone_url must be a string: got an object");
+        ObjectNode name = GiteaSamples.pushTag(TAG);
+        ((ObjectNode) name.get("repository")).put("full_name", true);
+        assertAnswer(() -> gitea("push", GiteaSamples.bytes(name)), 400, "repository.full_name must be a string: got a boolean");
+        ObjectNode repo = GiteaSamples.pushTag(TAG);
+        repo.put("repository", "owner/name");
+        assertAnswer(() -> gitea("push", GiteaSamples.bytes(repo)), 400, "repository must be an object: got a string");
+    }
+
+    @Test
     void giteaEventHeaderIsCaseAndSpaceTolerant() {
         assertThat(events.parse(GITEA, " Create ", DELIVERY, JSON, GiteaSamples.bytes(GiteaSamples.createTag(TAG))))
                 .isInstanceOf(TagPushed.class);

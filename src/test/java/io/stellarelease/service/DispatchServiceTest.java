@@ -77,6 +77,33 @@ class DispatchServiceTest {
     }
 
     @Test
+    void anEmptyABinaryOrAnUpperCaseExtensionFileMovesToFailedBesideItsReason() throws Exception {
+        Files.createDirectories(fixture.queue);
+        // An empty file was never read (Camel's readLockMinLength defaults to 1): it stayed in the queue with a
+        // .camelLock beside it, rejected nowhere and said nowhere.
+        Files.write(fixture.queue.resolve("empty.json"), new byte[0]);
+        byte[] binary = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, (byte) 0xff};
+        Files.write(fixture.queue.resolve("binary.yaml"), binary);
+        // An upper-case extension is a message too (the intake reads .JSON as JSON): it was never picked up.
+        Files.writeString(fixture.queue.resolve("UPPER.JSON"), "{\"kind\": \"suite\", \"version\": \"2026.05\", \"codename\": \"Nova\"}");
+        Path upperReason = fixture.queue.resolve("failed/UPPER.JSON.error.txt");
+
+        Path empty = fixture.queue.resolve("failed/empty.json");
+        Path emptyReason = fixture.queue.resolve("failed/empty.json.error.txt");
+        Path bin = fixture.queue.resolve("failed/binary.yaml");
+        Path binReason = fixture.queue.resolve("failed/binary.yaml.error.txt");
+        await(() -> Files.exists(empty) && Files.exists(emptyReason) && Files.exists(bin) && Files.exists(binReason)
+                && Files.exists(upperReason), "the empty, the binary and the .JSON message with their reasons in failed/");
+        assertThat(Files.readString(upperReason)).contains("suite month must be 04 or 10: got 05");
+        assertThat(Files.readString(emptyReason)).contains("empty");
+        assertThat(empty).hasBinaryContent(new byte[0]);
+        assertThat(bin).hasBinaryContent(binary);
+        assertThat(Files.readString(binReason)).startsWith("dispatch message: ");
+        assertThat(fixture.queue.resolve("empty.json")).doesNotExist();
+        assertThat(fixture.queue.resolve("empty.json.camelLock")).doesNotExist();
+    }
+
+    @Test
     void httpDispatchNeedsTheTokenAndRefusesABusyVersion() {
         byte[] message = "{\"kind\":\"suite\",\"version\":\"2026.04\",\"codename\":\"nova\",\"skipTests\":true}".getBytes();
         assertThat(fixture.post("/api/v1/dispatch", message, Map.of("Content-Type", "application/json")).statusCode())
@@ -95,6 +122,9 @@ class DispatchServiceTest {
                 "Authorization", "Bearer " + ServiceFixture.TOKEN));
         assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
         assertThat(ServiceFixture.json(second).get("error").asText()).contains("version 2026.04 has an active run");
+        // Every error answer is {"status": N, "error": ...}: the status is the number, as in every other error.
+        assertThat(ServiceFixture.json(second).get("status").isInt()).as(second.body()).isTrue();
+        assertThat(ServiceFixture.json(second).get("status").asInt()).isEqualTo(409);
         if (first.statusCode() == 202) {
             String id = ServiceFixture.json(first).get("run").asText();
             assertThat(ServiceFixture.json(second).get("run").asText()).isEqualTo(id);

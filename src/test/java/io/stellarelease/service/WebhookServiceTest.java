@@ -84,6 +84,16 @@ class WebhookServiceTest {
         assertThat(log.statusCode()).isEqualTo(200);
         assertThat(log.body()).contains("build-modules/Authority");
         assertThat(log.headers().firstValue("X-Log-Offset")).isPresent();
+        // A bad offset is the caller's mistake, answered 400 naming it (it was a 500 with a type conversion's message).
+        for (String offset : List.of("abc", "-1", "1.5")) {
+            HttpResponse<String> bad = fixture.get("/api/v1/runs/" + id + "/logs/build-modules:Authority?offset=" + offset);
+            assertThat(bad.statusCode()).as(offset).isEqualTo(400);
+            assertThat(bad.body()).contains("offset must be a whole number of bytes from 0: got '" + offset + "'");
+        }
+        String end = log.headers().firstValue("X-Log-Offset").orElseThrow();
+        HttpResponse<String> rest = fixture.get("/api/v1/runs/" + id + "/logs/build-modules:Authority?offset=" + end);
+        assertThat(rest.statusCode()).isEqualTo(200);
+        assertThat(rest.body()).isEmpty();
         assertThat(fixture.out.resolve("2026.04/suite-2026.04.yaml")).exists();
 
         // The list shows it; a filter by state too.
