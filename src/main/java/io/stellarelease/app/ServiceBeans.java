@@ -169,8 +169,14 @@ public class ServiceBeans implements CamelConfiguration {
         health.register(ServiceHealth.queue(queue::problem));
         context.getManagementStrategy().addEventNotifier(new WebhookDeliveries(() -> metrics(context)));
         // Registered once Camel's Prometheus registry exists (it is created while the context starts).
-        context.addStartupListener((ctx, alreadyStarted) -> metrics(ctx).gauge("stella.dispatch.queue.depth",
-                "Dispatch messages waiting in the queue", queue.transport(), queue, DispatchQueue::depth));
+        // Once: Camel calls startup listeners again when routes are (re)started, e.g. by the route reload.
+        var gaugeRegistered = new java.util.concurrent.atomic.AtomicBoolean();
+        context.addStartupListener((ctx, alreadyStarted) -> {
+            if (gaugeRegistered.compareAndSet(false, true)) {
+                metrics(ctx).gauge("stella.dispatch.queue.depth", "Dispatch messages waiting in the queue",
+                        queue.transport(), queue, DispatchQueue::depth);
+            }
+        });
     }
 
     private static ReleaseMetrics metrics(CamelContext context) {

@@ -58,6 +58,7 @@ public class HotfixCommand implements Callable<Integer> {
             ReleaseConfig config = ConfigLoader.load(Path.of(app.property("stella.config")));
             ReleaseHistory history = new ReleaseHistory(Path.of(app.property("stella.history-dir")));
             Path workspace = common.workspace != null ? common.workspace : Path.of(config.workspace());
+            HotfixBranches.version(config, common.version); // a bad version is the first thing said, repository or not
             step.run(new HotfixBranches(config, history, workspace));
             return 0;
         } catch (ReleaseRuleException e) {

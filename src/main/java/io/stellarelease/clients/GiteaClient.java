@@ -250,7 +250,7 @@ public final class GiteaClient implements GtReleasesApi, GtPackagesApi {
         if (planOnly) {
             LOG.debug("planned {} {}", method, target);
         } else {
-            LOG.info("dry run: not sending {} {}", method, target);
+            LOG.debug("dry run: not sending {} {}", method, target); // each is in release-plan.json
         }
         return true;
     }

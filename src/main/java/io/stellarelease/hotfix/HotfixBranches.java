@@ -202,6 +202,11 @@ public class HotfixBranches {
 
     /** {@code 2026.04.1} checked as the tag {@code suite-2026.04.1} is: month, registered codename, hotfix number. */
     private SuiteVersion parse(String version) {
+        return version(config, version);
+    }
+
+    /** The version rule alone, so a command can refuse a bad version before it looks for a repository. */
+    public static SuiteVersion version(ReleaseConfig config, String version) {
         if (!SuiteVersion.looksLikeVersion(version) || SuiteVersion.parseVersion("hotfix " + version, version).hotfix() == 0) {
             throw new ReleaseRuleException("hotfix " + version, "a hotfix version is YYYY.MM.N with N from 1: got '" + version + "'");
         }

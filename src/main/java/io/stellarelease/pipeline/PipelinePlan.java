@@ -107,6 +107,7 @@ public class PipelinePlan {
         checkDirectCalls(problems);
         checkKamelets(problems);
         checkKameletCalls(problems);
+        checkComponents(problems);
         if (!problems.isEmpty()) {
             throw new PipelineException(problems);
         }
@@ -124,6 +125,7 @@ public class PipelinePlan {
         checkDirectCalls(problems);
         checkKamelets(problems);
         checkKameletCalls(problems);
+        checkComponents(problems);
         if (!problems.isEmpty()) {
             throw new PipelineException(problems);
         }
@@ -300,6 +302,41 @@ public class PipelinePlan {
                 if (!known.contains(name)) {
                     problems.add(where(send, route) + ": kamelet:" + name + " has no kamelet (no route template " + name
                             + ", no " + name + ".kamelet.yaml)" + didYouMean(name, known));
+                }
+            }
+        }
+    }
+
+    /**
+     * Every static {@code to:} names a component on the class path. Camel finds a missing one only when it creates the
+     * endpoint, as routes start: for {@code serve}'s reload that is after the live routes were taken down.
+     */
+    private void checkComponents(List<String> problems) {
+        var resolver = org.apache.camel.support.PluginHelper.getComponentResolver(context);
+        Map<String, Boolean> found = new java.util.HashMap<>();
+        for (RouteDefinition route : model().getRouteDefinitions()) {
+            List<SendDefinition<?>> calls = new ArrayList<>();
+            sends(route.getOutputs(), calls::add);
+            for (SendDefinition<?> send : calls) {
+                String uri = send.getEndpointUri();
+                int colon = uri == null ? -1 : uri.indexOf(':');
+                if (colon <= 0 || uri.substring(0, colon).contains("{{") || uri.startsWith("$")) {
+                    continue; // a placeholder or a bean reference: resolved at start
+                }
+                String scheme = uri.substring(0, colon);
+                boolean exists = found.computeIfAbsent(scheme, k -> {
+                    if (context.hasComponent(k) != null) {
+                        return true;
+                    }
+                    try {
+                        return resolver.resolveComponent(k, context) != null;
+                    } catch (Exception e) {
+                        return true; // it exists but cannot be made here: Camel says why at start
+                    }
+                });
+                if (!exists) {
+                    problems.add(where(send, route) + ": " + scheme + ": is no Camel component on the class path (in '"
+                            + uri + "')");
                 }
             }
         }

@@ -56,9 +56,8 @@ public class DispatchIntake {
     public HttpAnswer fromHttp(Exchange exchange) {
         authorize(exchange);
         byte[] raw = exchange.getMessage().getBody(byte[].class);
-        String key = exchange.getMessage().getHeader("Idempotency-Key", String.class);
         return accept(raw, exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class), "dispatch-http",
-                key == null || key.isBlank() ? null : "http:" + key.strip());
+                idempotencyKey(exchange));
     }
 
     /**
@@ -79,8 +78,28 @@ public class DispatchIntake {
         if (!(request instanceof io.stellarelease.dispatch.RollbackDispatch rollback)) {
             throw new HttpAnswerException(400, "kind must be rollback on this endpoint: got " + request.kind());
         }
+        return intake.rollback(rollback.request(), "rollback-http", idempotencyKey(exchange));
+    }
+
+    static final int MAX_IDEMPOTENCY_KEY = 255;
+
+    /** The delivery id an {@code Idempotency-Key} gives, or null; a key is short printable text, else refused by name. */
+    private static String idempotencyKey(Exchange exchange) {
         String key = exchange.getMessage().getHeader("Idempotency-Key", String.class);
-        return intake.rollback(rollback.request(), "rollback-http", key == null || key.isBlank() ? null : "http:" + key.strip());
+        if (key == null || key.isBlank()) {
+            return null;
+        }
+        key = key.strip();
+        if (key.length() > MAX_IDEMPOTENCY_KEY) {
+            throw new HttpAnswerException(400, "Idempotency-Key must be at most " + MAX_IDEMPOTENCY_KEY
+                    + " characters: got " + key.length());
+        }
+        if (!key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+            String shown = key.chars().limit(64).map(c -> c >= 0x21 && c <= 0x7e ? c : '?')
+                    .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+            throw new HttpAnswerException(400, "Idempotency-Key must be printable ASCII without spaces: got '" + shown + "'");
+        }
+        return "http:" + key;
     }
 
     /** The body with {@code "kind": "rollback"} added when it has no kind; anything unreadable is left to the parser. */

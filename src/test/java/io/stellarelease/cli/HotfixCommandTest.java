@@ -95,6 +95,11 @@ class HotfixCommandTest {
         assertThat(badMonth.exit()).isEqualTo(3);
         assertThat(badMonth.stderr()).contains("suite month must be 04 or 10: got 05");
         assertThat(hotfix("start").exit()).as("no version: usage").isEqualTo(2);
+        // The version rule comes first, wherever the command is pointed.
+        Result badVersionNoRepository = hotfix("start", "2026.4.1", "--workspace", tmp.resolve("history").toString());
+        assertThat(badVersionNoRepository.exit()).as(badVersionNoRepository.stderr()).isEqualTo(3);
+        assertThat(badVersionNoRepository.stderr()).contains("a hotfix version is YYYY.MM.N with N from 1: got '2026.4.1'")
+                .doesNotContain("git repository");
 
         Result dry = hotfix("start", "2026.04.1", "--dry-run");
         assertThat(dry.exit()).as(dry.stderr()).isZero();

@@ -165,6 +165,7 @@ class RouteEditRefusalTest {
                 """));
 
         assertSaidOnce(r);
-        assertThat(r.stderr()).contains("stage-build-helm.yaml").contains("nosuchcomponent://x");
+        assertThat(r.stderr()).contains("stage-build-helm.yaml:")
+                .contains(": nosuchcomponent: is no Camel component on the class path (in 'nosuchcomponent:x')");
     }
 }

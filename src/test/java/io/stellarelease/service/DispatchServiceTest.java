@@ -87,6 +87,10 @@ class DispatchServiceTest {
         // An upper-case extension is a message too (the intake reads .JSON as JSON): it was never picked up.
         Files.writeString(fixture.queue.resolve("UPPER.JSON"), "{\"kind\": \"suite\", \"version\": \"2026.05\", \"codename\": \"Nova\"}");
         Path upperReason = fixture.queue.resolve("failed/UPPER.JSON.error.txt");
+        // Any other name is read and refused with the rule, not left unseen; a file still being written (.tmp) waits.
+        Files.writeString(fixture.queue.resolve("release.txt"), "kind: suite\n");
+        Files.writeString(fixture.queue.resolve("upload.tmp"), "kind: suite\n");
+        Path txtReason = fixture.queue.resolve("failed/release.txt.error.txt");
 
         Path empty = fixture.queue.resolve("failed/empty.json");
         Path emptyReason = fixture.queue.resolve("failed/empty.json.error.txt");
@@ -95,6 +99,10 @@ class DispatchServiceTest {
         await(() -> Files.exists(empty) && Files.exists(emptyReason) && Files.exists(bin) && Files.exists(binReason)
                 && Files.exists(upperReason), "the empty, the binary and the .JSON message with their reasons in failed/");
         assertThat(Files.readString(upperReason)).contains("suite month must be 04 or 10: got 05");
+        await(() -> Files.exists(txtReason), "the .txt message's reason in failed/");
+        assertThat(Files.readString(txtReason)).contains("unsupported format 'release.txt': use a .json, .yaml or .yml file");
+        assertThat(fixture.queue.resolve("failed/release.txt")).hasContent("kind: suite\n");
+        assertThat(fixture.queue.resolve("upload.tmp")).exists();
         assertThat(Files.readString(emptyReason)).contains("empty");
         assertThat(empty).hasBinaryContent(new byte[0]);
         assertThat(bin).hasBinaryContent(binary);
@@ -138,6 +146,22 @@ class DispatchServiceTest {
                         "Authorization", "Bearer " + ServiceFixture.TOKEN));
         assertThat(rule.statusCode()).isEqualTo(422);
         assertThat(ServiceFixture.json(rule).get("error").asText()).contains("codename for 2026.04 must be Nova");
+    }
+
+    @Test
+    void anIdempotencyKeyIsShortPrintableTextOrRefusedByName() {
+        byte[] message = "{\"kind\":\"suite\",\"version\":\"2026.10\",\"codename\":\"Orion\"}".getBytes();
+        HttpResponse<String> longKey = fixture.post("/api/v1/dispatch", message, Map.of("Content-Type", "application/json",
+                "Authorization", "Bearer " + ServiceFixture.TOKEN, "Idempotency-Key", "k".repeat(5000)));
+        assertThat(longKey.statusCode()).as(longKey.body()).isEqualTo(400);
+        assertThat(ServiceFixture.json(longKey).get("error").asText())
+                .isEqualTo("Idempotency-Key must be at most 255 characters: got 5000");
+        HttpResponse<String> spaced = fixture.post("/api/v1/rollback", "{\"target\":\"suite\"}".getBytes(), Map.of(
+                "Content-Type", "application/json", "Authorization", "Bearer " + ServiceFixture.TOKEN,
+                "Idempotency-Key", "two words"));
+        assertThat(spaced.statusCode()).as(spaced.body()).isEqualTo(400);
+        assertThat(ServiceFixture.json(spaced).get("error").asText())
+                .isEqualTo("Idempotency-Key must be printable ASCII without spaces: got 'two?words'");
     }
 
     @Test

@@ -274,6 +274,19 @@ class RouteReloadTest {
     }
 
     @Test
+    void anEditSendingToAComponentThatDoesNotExistIsRefusedWithoutASwap() throws Exception {
+        Route before = context().getRoute("stage-build-helm");
+        edit("stage-build-helm.yaml", "              - bean:\n                  ref: helmChart\n",
+                "              - to:\n                  uri: nosuchcomponent:x\n              - bean:\n                  ref: helmChart\n");
+        String refused = awaitRoutes(r -> r.has("refused")).get("refused").asText();
+        Path file = routes.resolve("stage-build-helm.yaml");
+        assertThat(refused).isEqualTo(file + ":" + lineOf(file, "- to:")
+                + ": nosuchcomponent: is no Camel component on the class path (in 'nosuchcomponent:x')");
+        assertThat(refused).isEqualTo(releaseRefusal());
+        assertThat(context().getRoute("stage-build-helm")).as("the pipeline's routes were not replaced").isSameAs(before);
+    }
+
+    @Test
     void anEditNamingARouteTemplateThatDoesNotExistIsRefusedWithoutASwap() throws Exception {
         Route before = context().getRoute("stage-publish-nuget");
         edit("stage-publish-nuget.yaml", "routeTemplateRef: publish-stage\n", "routeTemplateRef: publish-stagee\n");
