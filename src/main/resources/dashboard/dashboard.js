@@ -165,7 +165,11 @@ function renderRun(data) {
   document.getElementById('run-title').replaceChildren(
     el('span', { text: run.tag + ' ' }), el('span', { id: 'run-state', class: 'badge ' + run.state, text: run.state }));
   const suite = pipeline.suite || {};
-  const facts = [['kind', run.kind], ['version', run.version], ['codename', suite.codename], ['channel', suite.channel],
+  // With a shared store: the instance that holds (or last held) the run, and whom it took the run over from.
+  const claims = data.attempts || [];
+  const claim = claims.length ? claims[claims.length - 1] : null;
+  const instance = claim ? claim.instance + (claim.event === 'taken-over' ? ' (took over from ' + claim.previousOwner + ')' : '') : null;
+  const facts = [['kind', run.kind], ['instance', instance], ['version', run.version], ['codename', suite.codename], ['channel', suite.channel],
     ['source', run.source], ['attempts', run.attempts], ['started', when(run.startedAt)],
     ['duration', elapsed(run.startedAt, run.finishedAt || (run.state === 'running' ? null : run.startedAt))]];
   document.getElementById('run-facts').replaceChildren(...facts.filter(f => f[1] !== undefined && f[1] !== null && f[1] !== '')

@@ -86,7 +86,30 @@ public class ReleaseBeans implements CamelConfiguration {
     @PropertyInject(value = "stella.history-dir", defaultValue = "state/history")
     private String historyDir;
 
+    /** The shared run store (several serve instances): a JDBC URL; empty: files under stella.state-dir. */
+    @PropertyInject(value = "stella.store.url", defaultValue = "")
+    private String storeUrl;
+
+    @PropertyInject(value = "stella.store.user", defaultValue = "")
+    private String storeUser;
+
+    @PropertyInject(value = "stella.store.password", defaultValue = "")
+    private String storePassword;
+
+    @PropertyInject(value = "stella.store.password-file", defaultValue = "")
+    private String storePasswordFile;
+
+    @PropertyInject(value = "stella.store.schema", defaultValue = "stella")
+    private String storeSchema;
+
+    @PropertyInject(value = "stella.store.pool-size", defaultValue = "10")
+    private int storePoolSize;
+
+    @PropertyInject(value = "stella.instance.id", defaultValue = "")
+    private String instanceId;
+
     private ReleaseConfig config;
+    private SharedStoreRef sharedStore;
     private ReleaseHistory history;
     private ReleaseConsole console;
     private ProcessTreeExecutor executor;
@@ -249,9 +272,33 @@ public class ReleaseBeans implements CamelConfiguration {
         return new ReleaseValidator(config(), moduleVersions(), new GitInfo(), history());
     }
 
+    /** The shared store, connected and migrated on first use, when stella.store.url is set. */
+    private synchronized SharedStoreRef sharedStore() {
+        if (sharedStore == null) {
+            if (storeUrl == null || storeUrl.isBlank()) {
+                sharedStore = new SharedStoreRef(null);
+            } else {
+                sharedStore = new SharedStoreRef(io.stellarelease.sharedstore.SharedStore.open(
+                        new io.stellarelease.sharedstore.SharedStore.Settings(storeUrl.strip(), storeUser,
+                                io.stellarelease.sharedstore.SharedStore.Settings.password(storePassword, storePasswordFile),
+                                storeSchema.strip(), storePoolSize,
+                                io.stellarelease.sharedstore.SharedStore.instanceId(instanceId))));
+            }
+        }
+        return sharedStore;
+    }
+
+    @BindToRegistry
+    public SharedStoreRef sharedStoreRef() {
+        return sharedStore();
+    }
+
     private synchronized ReleaseHistory history() {
         if (history == null) {
             history = new ReleaseHistory(Path.of(historyDir));
+            if (sharedStore().store() != null) {
+                history.useShelf(new io.stellarelease.sharedstore.PgHistoryShelf(sharedStore().store()));
+            }
         }
         return history;
     }

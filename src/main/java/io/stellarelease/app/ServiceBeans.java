@@ -14,6 +14,8 @@ import io.stellarelease.service.RunApi;
 import io.stellarelease.service.RunIntake;
 import io.stellarelease.service.RunManager;
 import io.stellarelease.service.RunRegistry;
+import io.stellarelease.service.RunRecords;
+import io.stellarelease.pipeline.StageTracker;
 import io.stellarelease.service.WebhookIntake;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -52,7 +54,16 @@ public class ServiceBeans implements CamelConfiguration {
     @PropertyInject(value = "stella.dispatch.token", defaultValue = "")
     private String dispatchToken;
 
+    /** This instance's name in run claims (shared store); empty: host name and process id. */
+    @PropertyInject(value = "stella.instance.id", defaultValue = "")
+    private String instanceId;
+
+    /** How long a claim on a run lasts unless renewed (renewed every third of it); another instance takes over after. */
+    @PropertyInject(value = "stella.store.lease", defaultValue = "PT30S")
+    private String lease;
+
     private RunManager manager;
+    private io.stellarelease.sharedstore.PgRunRecords shared;
     private RunIntake intake;
 
     private synchronized RunManager manager(CamelContext context) {
@@ -60,10 +71,52 @@ public class ServiceBeans implements CamelConfiguration {
             ReleaseConfig config = context.getRegistry().findSingleByType(ReleaseConfig.class);
             ReleaseRunner runner = context.getRegistry().lookupByNameAndType("releaseRunner", ReleaseRunner.class);
             ProcessTreeExecutor executor = context.getRegistry().lookupByNameAndType("processTreeExecutor", ProcessTreeExecutor.class);
-            manager = new RunManager(new RunRegistry(Path.of(stateDir), retention()), runner, new Checkout(config, executor), new RunStore(),
+            StageTracker tracker = context.getRegistry().lookupByNameAndType("stageTracker", StageTracker.class);
+            RunStore runStore = tracker.runStore();
+            SharedStoreRef ref = context.getRegistry().lookupByNameAndType("sharedStoreRef", SharedStoreRef.class);
+            RunRecords records;
+            java.time.Duration leaseTime = null;
+            if (ref != null && ref.store() != null) {
+                leaseTime = duration("stella.store.lease", lease);
+                String instance = instanceId();
+                ReleaseMetrics metrics = metrics(context);
+                shared = new io.stellarelease.sharedstore.PgRunRecords(ref.store(), instance, leaseTime, Path.of(stateDir),
+                        retention(), new io.stellarelease.sharedstore.PgRunRecords.Events() {
+                            @Override
+                            public void claimed(String runId, boolean takeOver) {
+                                metrics.leaseEvent(takeOver ? "taken-over" : "claimed", instance);
+                            }
+
+                            @Override
+                            public void lost(String runId) {
+                                metrics.leaseEvent("lost", instance);
+                            }
+                        });
+                runStore.share(shared);
+                records = shared;
+            } else {
+                records = new RunRegistry(Path.of(stateDir), retention());
+            }
+            manager = new RunManager(records, runner, new Checkout(config, executor), runStore,
                     maxParallel, executor, metrics(context));
+            if (leaseTime != null) {
+                manager.scanEvery(java.time.Duration.ofMillis(Math.max(200, Math.min(1000, leaseTime.toMillis() / 3))));
+            }
         }
         return manager;
+    }
+
+    /** {@code stella.instance.id}, else this host's name and this process's id (unique per process on one machine). */
+    private String instanceId() {
+        return io.stellarelease.sharedstore.SharedStore.instanceId(instanceId);
+    }
+
+    private static java.time.Duration duration(String key, String text) {
+        try {
+            return java.time.Duration.parse(text.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(key + " must be an ISO-8601 duration (e.g. PT30S): got '" + text + "'");
+        }
     }
 
     private RunRegistry.Retention retention() {
@@ -89,10 +142,30 @@ public class ServiceBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         context.addStartupListener((ctx, alreadyStarted) -> manager(ctx).start());
-        context.getManagementStrategy().addEventNotifier(new ServiceShutdown(() -> manager(context).stop()));
+        context.getManagementStrategy().addEventNotifier(new ServiceShutdown(() -> {
+            manager(context).stop(); // records and releases this instance's runs first
+            if (shared != null) {
+                shared.close(); // no more lease renewals
+            }
+        }));
         DispatchQueue queue = new DispatchQueue(context);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         health.register(ServiceHealth.stateStore(Path.of(stateDir)));
+        SharedStoreRef ref = context.getRegistry().lookupByNameAndType("sharedStoreRef", SharedStoreRef.class);
+        if (ref != null && ref.store() != null) {
+            health.register(ServiceHealth.sharedStore(ref.store()::problem, () -> {
+                manager(context);
+                java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+                details.put("instance", shared.instance());
+                details.put("lease", shared.lease().toString());
+                details.put("claims", String.join(",", shared.held()));
+                return details;
+            }));
+            context.addStartupListener((ctx, alreadyStarted) -> {
+                manager(ctx);
+                metrics(ctx).claimsGauge(shared.instance(), shared, s -> s.held().size());
+            });
+        }
         health.register(ServiceHealth.queue(queue::problem));
         context.getManagementStrategy().addEventNotifier(new WebhookDeliveries(() -> metrics(context)));
         // Registered once Camel's Prometheus registry exists (it is created while the context starts).

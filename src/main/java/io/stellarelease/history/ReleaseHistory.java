@@ -37,10 +37,31 @@ public class ReleaseHistory {
         }
     }
 
+    /**
+     * Where the manifests are kept when not only in {@code dir}: the shared store ({@code stella.store.url}), so every
+     * instance reads one history. The backups and announcement records stay in {@code dir}.
+     */
+    public interface Shelf {
+        /** Keeps a manifest under its kind ({@code suite}, {@code module}) and tag, replacing an earlier one. */
+        void put(String kind, String tag, byte[] manifest);
+
+        /** Every manifest kept, with when it was recorded. */
+        List<Stored> all();
+
+        record Stored(String kind, String tag, byte[] manifest, Instant recordedAt) { }
+    }
+
     private final Path dir;
+    private volatile Shelf shelf;
 
     public ReleaseHistory(Path dir) {
         this.dir = dir.toAbsolutePath().normalize();
+    }
+
+    /** From now on manifests are recorded on, and read from, {@code shelf} (they are still written to {@code dir}). */
+    public ReleaseHistory useShelf(Shelf shelf) {
+        this.shelf = shelf;
+        return this;
     }
 
     public Path dir() {
@@ -51,7 +72,12 @@ public class ReleaseHistory {
     public synchronized Path record(String kind, String tag, Path manifest) {
         Path target = dir.resolve("module".equals(kind) ? "modules" : "suites").resolve(tag + ".yaml");
         try {
-            Files2.writeAtomically(target, Files.readAllBytes(manifest));
+            byte[] bytes = Files.readAllBytes(manifest);
+            Shelf s = shelf;
+            if (s != null) {
+                s.put("module".equals(kind) ? "module" : "suite", tag, bytes);
+            }
+            Files2.writeAtomically(target, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("could not record " + tag + " in the release history " + dir, e);
         }
@@ -61,6 +87,14 @@ public class ReleaseHistory {
     /** Every release, oldest first. */
     public synchronized List<Entry> entries() {
         List<Entry> entries = new ArrayList<>();
+        Shelf s = shelf;
+        if (s != null) {
+            for (Shelf.Stored stored : s.all()) {
+                entries.add(read(stored.manifest(), stored.recordedAt(), stored.kind() + " " + stored.tag() + " in the shared store"));
+            }
+            entries.sort(Comparator.comparing(Entry::releasedAt).thenComparing(Entry::recordedAt).thenComparing(Entry::tag));
+            return entries;
+        }
         for (String kind : List.of("suites", "modules")) {
             Path sub = dir.resolve(kind);
             if (!Files.isDirectory(sub)) {
@@ -92,8 +126,15 @@ public class ReleaseHistory {
 
     private static Entry read(Path file) {
         try {
-            Instant recorded = Files.getLastModifiedTime(file).toInstant();
-            JsonNode m = YAML.readTree(file.toFile());
+            return read(Files.readAllBytes(file), Files.getLastModifiedTime(file).toInstant(), file.toString());
+        } catch (IOException e) {
+            throw new IllegalStateException("release history entry " + file + " is not a readable manifest: " + e.getMessage(), e);
+        }
+    }
+
+    private static Entry read(byte[] manifest, Instant recorded, String where) {
+        try {
+            JsonNode m = YAML.readTree(manifest);
             Map<String, String> modules = new LinkedHashMap<>();
             Map<String, String> images = new LinkedHashMap<>(); // module -> the repository its image went to
             for (JsonNode mod : m.path("modules")) {
@@ -112,7 +153,7 @@ public class ReleaseHistory {
                     s.path("codename").asText(), s.hasNonNull("hotfixOf") ? s.get("hotfixOf").asText() : null,
                     Instant.parse(s.path("releasedAt").asText()), modules, images, recorded);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("release history entry " + file + " is not a readable manifest: " + e.getMessage(), e);
+            throw new IllegalStateException("release history entry " + where + " is not a readable manifest: " + e.getMessage(), e);
         }
     }
 }

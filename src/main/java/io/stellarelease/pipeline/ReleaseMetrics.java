@@ -65,6 +65,18 @@ public class ReleaseMetrics {
                 .tag("source", source).tag("code", Integer.toString(code)).register(registry()).increment();
     }
 
+    /** A claim of a run by this instance ({@code claimed}, {@code taken-over}) or a lease it lost ({@code lost}). */
+    public void leaseEvent(String event, String instance) {
+        Counter.builder("stella.run.claims").description("Run claims by this instance: claimed, taken over after "
+                + "the owner's lease expired, lost").tag("event", event).tag("instance", instance).register(registry()).increment();
+    }
+
+    /** The number of runs this instance holds now. */
+    public <T> void claimsGauge(String instance, T source, ToDoubleFunction<T> value) {
+        Gauge.builder("stella.run.claims.held", source, value).description("Runs this instance holds a lease on")
+                .tag("instance", instance).register(registry());
+    }
+
     /** A gauge read at every scrape, e.g. the dispatch queue's depth. */
     public <T> void gauge(String name, String description, String transport, T source, ToDoubleFunction<T> value) {
         Gauge.builder(name, source, value).description(description).tag("transport", transport).register(registry());

@@ -28,7 +28,6 @@ public class ReleaseRunner {
     private final CamelContext context;
     private final ReleaseConfig config;
     private final ProducerTemplate template;
-    private final RunStore runStore = new RunStore();
     private final Function<RollbackRequest, RollbackTag> rollbacks;
 
     /**
@@ -102,6 +101,8 @@ public class ReleaseRunner {
         }
         // Exit 0 means every planned stage ran or was skipped with a reason: a pipeline that stopped early fails.
         tracker().accountForStages(run);
+        // A run this instance lost (its lease expired, another took it over) ends here: nothing more is written.
+        tracker().runStore().checkLease(run.getId());
         // An onException that handled an error stops the pipeline before its doFinally: run those stages (the summary) now.
         for (PipelinePlan.Stage stage : plan.stages()) {
             if (stage.always() && run.stage(stage.name()).isEmpty()) {
@@ -113,7 +114,7 @@ public class ReleaseRunner {
         }
         run.finish(Instant.now());
         // The stages saved the state as they ended; this last save records the outcome and finishedAt.
-        runStore.save(run);
+        tracker().runStore().save(run);
         return run;
     }
 

@@ -25,9 +25,44 @@ import java.util.Optional;
 /**
  * Writes a run's state to {@code <release dir>/state.json} after every stage, durably, so that what a
  * run did is on disk even when the process dies half-way, and reads it back to resume that run.
+ * <p>With a shared store ({@link #share(Shared)}: several {@code serve} instances on one database) the state is
+ * first written there, fenced by this instance's lease on the run: a write from an instance that lost the run
+ * fails with {@link LeaseLostException} before {@code state.json} is touched, and a resumed run reads its
+ * state back from the store.
  */
 public class RunStore {
     public static final String FILE = "state.json";
+
+    /** A store shared by several instances: a run's state, written only while this instance holds the run's lease. */
+    public interface Shared {
+        /** Saves the state of run {@code id}; throws {@link LeaseLostException} when this instance no longer holds it. */
+        void save(String id, byte[] state);
+
+        /** The state last saved for run {@code id}. */
+        Optional<byte[]> load(String id);
+
+        /** Whether this instance still holds run {@code id}'s lease (by its own clock, with no round trip). */
+        boolean held(String id);
+    }
+
+    private volatile Shared shared;
+
+    /** From now on, states go to {@code store} first (serve with {@code stella.store.url}). */
+    public void share(Shared store) {
+        this.shared = store;
+    }
+
+    /**
+     * Throws {@link LeaseLostException} when run {@code id} is executed under a lease this instance no longer
+     * holds: asked before every stage (and every {@code direct:} call), so a stalled instance that comes back after
+     * another took its run over does nothing more.
+     */
+    public void checkLease(String id) {
+        Shared s = shared;
+        if (s != null && id != null && !s.held(id)) {
+            throw new LeaseLostException(id);
+        }
+    }
     private final ObjectMapper json = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -40,9 +75,30 @@ public class RunStore {
         }
         Path file = run.releaseDir().resolve(FILE);
         try {
-            Files2.writeDurably(file, json.writeValueAsBytes(run));
+            byte[] bytes = json.writeValueAsBytes(run);
+            Shared s = shared;
+            if (s != null) {
+                s.save(run.getId(), bytes); // fenced: throws before the file is written when the run was taken over
+            }
+            Files2.writeDurably(file, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("could not save the run state to " + file, e);
+        }
+    }
+
+    /**
+     * A stage started: with a shared store the state is saved there too (fenced), so every instance's run API shows
+     * the running stage; {@code state.json} is written when stages end, as without one.
+     */
+    public void stageStarted(ReleaseRun run) {
+        Shared s = shared;
+        if (s == null || !run.isValidated()) {
+            return;
+        }
+        try {
+            s.save(run.getId(), json.writeValueAsBytes(run));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save the state of run " + run.getId(), e);
         }
     }
 
@@ -52,11 +108,16 @@ public class RunStore {
      */
     public Optional<ReleaseRun> resume(String id, ReleaseRequest request, Path releaseDir) {
         Path file = releaseDir.resolve(FILE);
-        if (!Files.isRegularFile(file)) {
+        Shared s = shared;
+        Optional<byte[]> stored = s == null ? Optional.empty() : s.load(id);
+        if (s != null && stored.isEmpty()) {
+            return Optional.empty();
+        }
+        if (s == null && !Files.isRegularFile(file)) {
             return Optional.empty();
         }
         try {
-            JsonNode state = json.readTree(file.toFile());
+            JsonNode state = stored.isPresent() ? json.readTree(stored.get()) : json.readTree(file.toFile());
             if (!id.equals(state.path("id").asText())) {
                 return Optional.empty(); // another run's state: start afresh
             }

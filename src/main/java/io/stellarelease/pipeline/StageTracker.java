@@ -46,6 +46,11 @@ public class StageTracker extends EventNotifierSupport {
         setIgnoreStepEvents(false);
     }
 
+    /** Where runs' states are saved (and, with a shared store, whose lease check guards every stage). */
+    public RunStore runStore() {
+        return runStore;
+    }
+
     @Override
     public boolean isEnabled(CamelEvent event) {
         return event instanceof CamelEvent.StepEvent;
@@ -71,6 +76,11 @@ public class StageTracker extends EventNotifierSupport {
             }
             run.startStage(stage, Instant.now());
             console.stageStarted(run, stage);
+            try {
+                runStore.stageStarted(run); // a shared store shows the running stage to every instance
+            } catch (LeaseLostException e) {
+                org.slf4j.LoggerFactory.getLogger(StageTracker.class).warn(e.getMessage());
+            }
         } else {
             run.stage(stage).filter(r -> r.getStatus() == Status.RUNNING).ifPresent(record -> finish(run, record, exchange));
             exchange.removeProperty(SKIP_REASON);
@@ -110,7 +120,13 @@ public class StageTracker extends EventNotifierSupport {
         console.stageFinished(run, record.getName(), record.getStatus().label(), Duration.ofMillis(record.getDurationMs()),
                 record.getReason());
         metrics.stageFinished(record.getName(), record.getStatus().label(), Duration.ofMillis(record.getDurationMs()));
-        runStore.save(run);
+        try {
+            runStore.save(run);
+        } catch (LeaseLostException e) {
+            // Said once, plainly: the next stage call stops the run (StageTracker.doneEarlier), nothing more is written.
+            org.slf4j.LoggerFactory.getLogger(StageTracker.class).warn("{}: the state after {} is not saved", e.getMessage(),
+                    record.getName());
+        }
     }
 
     private static void fail(ReleaseRun run, StageRecord record, String reason, Instant now) {
@@ -159,6 +175,8 @@ public class StageTracker extends EventNotifierSupport {
         if (run == null || uri == null || !uri.startsWith("direct:")) {
             return false;
         }
+        // Before anything more of the run is done (a stage, a command, a publication): is it still this instance's?
+        runStore.checkLease(run.getId());
         String stage = uri.substring("direct:".length()).replaceFirst("^//", "").replaceFirst("\\?.*$", "");
         var record = run.planned(stage).flatMap(p -> run.stage(stage)).filter(StageRecord::isEarlierAttempt);
         record.ifPresent(r -> console.doneEarlier(run, stage, r.getStatus().label()));

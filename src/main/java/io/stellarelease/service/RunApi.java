@@ -155,6 +155,8 @@ public class RunApi {
         body.put("run", run);
         JsonNode pipeline = pipeline(run);
         body.put("pipeline", pipeline);
+        // Which instance claimed the run when, and its lease renewals and take-overs (shared store; else empty).
+        body.put("attempts", manager.registry().attempts(run.id()));
         Map<String, String> logs = new LinkedHashMap<>();
         if (pipeline != null) {
             for (JsonNode stage : pipeline.path("stages")) {
@@ -227,6 +229,10 @@ public class RunApi {
         ReleaseRun live = manager.live(run.id()).orElse(null);
         if (live != null) {
             return json.valueToTree(live);
+        }
+        var stored = manager.registry().pipelineState(run.id());
+        if (stored.isPresent()) {
+            return stored.get();
         }
         if (run.releaseDir() == null) {
             return null;

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class RunManager extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(RunManager.class);
 
-    private final RunRegistry registry;
+    private final RunRecords registry;
     private final ReleaseRunner runner;
     private final Checkout checkout;
     private final RunStore store;
@@ -44,11 +44,15 @@ public class RunManager extends ServiceSupport {
     private final Map<String, String> releaseHolders = new java.util.HashMap<>();
     private final Map<String, java.util.List<String>> waiting = new java.util.HashMap<>();
     private volatile boolean stopping;
+    // Shared store: runs handed to the pool and not started yet (so the claim scan does not hand them over twice).
+    private final java.util.Set<String> pending = ConcurrentHashMap.newKeySet();
+    private volatile java.util.concurrent.ScheduledExecutorService scanner;
+    private java.time.Duration scanEvery = java.time.Duration.ofSeconds(1);
 
     private final ProcessTreeExecutor executor;
     private final ReleaseMetrics metrics;
 
-    public RunManager(RunRegistry registry, ReleaseRunner runner, Checkout checkout, RunStore store, int maxParallel,
+    public RunManager(RunRecords registry, ReleaseRunner runner, Checkout checkout, RunStore store, int maxParallel,
                       ProcessTreeExecutor executor, ReleaseMetrics metrics) {
         this.executor = executor;
         this.metrics = metrics;
@@ -59,7 +63,7 @@ public class RunManager extends ServiceSupport {
         this.maxParallel = maxParallel;
     }
 
-    public RunRegistry registry() {
+    public RunRecords registry() {
         return registry;
     }
 
@@ -77,6 +81,12 @@ public class RunManager extends ServiceSupport {
         return Optional.ofNullable(live.get(id));
     }
 
+    /** How often, with a shared store, this instance looks for runs nobody holds (new ones, and those whose owner died). */
+    public RunManager scanEvery(java.time.Duration every) {
+        this.scanEvery = every;
+        return this;
+    }
+
     @Override
     protected void doStart() {
         stopping = false;
@@ -87,6 +97,16 @@ public class RunManager extends ServiceSupport {
             return t;
         });
         registry.prune(Instant.now());
+        if (registry.shared()) {
+            // Several instances: a run is resumed by whichever claims it once its owner's lease has expired.
+            scanner = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "stella-claim-scan");
+                t.setDaemon(true);
+                return t;
+            });
+            scanner.scheduleWithFixedDelay(this::scan, 0, scanEvery.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
         // Oldest first, so a backlog is worked off in the order it was accepted.
         var unfinished = new java.util.ArrayList<>(registry.list(null).stream().filter(r -> r.state().active()).toList());
         java.util.Collections.reverse(unfinished);
@@ -105,9 +125,28 @@ public class RunManager extends ServiceSupport {
      * to record itself as interrupted, so the next start resumes it. A run that does not finish in time is
      * recorded as interrupted here, so the record never says running after the service stopped.
      */
+    /** Schedules every run no instance holds (oldest first); the claim at its start decides who executes it. */
+    private void scan() {
+        if (stopping) {
+            return;
+        }
+        try {
+            for (String id : registry.claimable()) {
+                if (!live.containsKey(id) && pending.add(id)) {
+                    schedule(id);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not look for runs to claim: {}", e.getMessage());
+        }
+    }
+
     @Override
     protected void doStop() throws InterruptedException {
         stopping = true;
+        if (scanner != null) {
+            scanner.shutdownNow();
+        }
         ExecutorService p = pool;
         if (p == null) {
             return;
@@ -124,8 +163,13 @@ public class RunManager extends ServiceSupport {
             p.awaitTermination(2, TimeUnit.SECONDS);
         }
         for (String id : live.keySet()) {
-            registry.update(id, r -> r.state().active() ? r.withState(RunState.INTERRUPTED, Instant.now(),
-                    "the service stopped while it ran") : r);
+            try {
+                registry.update(id, r -> r.state().active() ? r.withState(RunState.INTERRUPTED, Instant.now(),
+                        "the service stopped while it ran") : r);
+                registry.release(id);
+            } catch (io.stellarelease.pipeline.LeaseLostException e) {
+                LOG.warn(e.getMessage());
+            }
         }
     }
 
@@ -134,8 +178,10 @@ public class RunManager extends ServiceSupport {
 
     private void schedule(String id) {
         try {
+            pending.add(id);
             pool.execute(() -> execute(id));
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            pending.remove(id);
             LOG.info("run {} stays queued: the service is stopping; the next start runs it", id);
         }
     }
@@ -144,6 +190,7 @@ public class RunManager extends ServiceSupport {
     private void execute(String id) {
         RunRecord queued = registry.get(id).orElse(null);
         if (queued == null || stopping) {
+            pending.remove(id);
             return;
         }
         String release = RunRegistry.releaseKey(queued);
@@ -151,16 +198,27 @@ public class RunManager extends ServiceSupport {
             String holder = releaseHolders.putIfAbsent(release, id);
             if (holder != null) {
                 // Also when the holder is this run, still ending its last attempt: a new attempt starts after it.
-                waiting.computeIfAbsent(holder, k -> new java.util.ArrayList<>()).add(id);
+                waiting.computeIfAbsent(holder, k -> new java.util.ArrayList<>()).add(id); // stays pending
                 LOG.info("run {} ({}) waits for run {} of the same release to end", id, queued.tag(), holder);
                 return;
             }
         }
         java.util.List<String> next;
+        boolean claimed = false;
         try {
             // Read again now that the release is held: a run that ended meanwhile is not run twice.
-            if (registry.get(id).map(r -> r.state().active()).orElse(false)) {
-                executeHeld(id);
+            // With a shared store the claim decides which instance executes it (false: another holds it).
+            if (registry.get(id).map(r -> r.state().active()).orElse(false) && registry.claim(id)) {
+                claimed = true;
+                try {
+                    executeHeld(id);
+                } finally {
+                    try {
+                        registry.release(id);
+                    } catch (RuntimeException e) {
+                        LOG.warn("run {}: could not release its claim: {}", id, e.getMessage());
+                    }
+                }
             }
         } finally {
             checkout.remove(registry.runDir(id));
@@ -168,10 +226,14 @@ public class RunManager extends ServiceSupport {
                 releaseHolders.remove(release, id);
                 next = waiting.remove(id);
             }
+            // Ended here (or claimed elsewhere): the claim scan may hand it over again should it be claimable.
+            pending.remove(id);
             if (next != null) {
                 next.forEach(this::schedule);
             }
-            registry.prune(Instant.now());
+            if (claimed || !registry.shared()) {
+                registry.prune(Instant.now()); // not after each claim another instance won
+            }
         }
     }
 
@@ -205,11 +267,20 @@ public class RunManager extends ServiceSupport {
             } else {
                 registry.update(id, r -> r.withState(RunState.FAILED, Instant.now(), release.getFailure()));
             }
+        } catch (io.stellarelease.pipeline.LeaseLostException e) {
+            // Another instance owns the run now: it resumes it; nothing of the run is written from here.
+            checkout.remove(registry.runDir(id));
+            outcome = RunState.INTERRUPTED;
+            LOG.warn("run {} ({}): {}", id, run.tag(), e.getMessage());
         } catch (RuntimeException e) {
             checkout.remove(registry.runDir(id));
             RunState state = stopping ? RunState.INTERRUPTED : RunState.FAILED;
             outcome = state;
-            registry.update(id, r -> r.withState(state, Instant.now(), e.getMessage()));
+            try {
+                registry.update(id, r -> r.withState(state, Instant.now(), e.getMessage()));
+            } catch (io.stellarelease.pipeline.LeaseLostException lost) {
+                LOG.warn(lost.getMessage());
+            }
             LOG.warn("run {} ({}) {}: {}", id, run.tag(), state.label(), e.getMessage());
         } finally {
             if (started != null) {

@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * nor the other way round (README "The release service" has the whole rule). Finished runs are pruned by
  * {@link Retention}; active ones never are.
  */
-public class RunRegistry {
+public class RunRegistry implements RunRecords {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunRegistry.class);
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -85,11 +85,13 @@ public class RunRegistry {
         load();
     }
 
+    @Override
     public Path runsDir() {
         return runsDir;
     }
 
     /** A run's own directory: its checkout lives there. */
+    @Override
     public Path runDir(String id) {
         return runsDir.resolve(id);
     }
@@ -116,6 +118,7 @@ public class RunRegistry {
      * version has an active one. Runs of the other lane never count here: the {@link RunManager} runs the two
      * lanes of one release one after the other. Returns once what it answers is on disk.
      */
+    @Override
     public Submission submit(RunRequest request, Instant now) {
         Decision decision = decide(request, now);
         Submission submission = decision.submission();
@@ -171,13 +174,18 @@ public class RunRegistry {
         if (busy != null) {
             return new Decision(new Submission.Conflict(busy), null);
         }
-        String id = ID_TIME.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000));
+        String id = newId(now);
         RunRecord run = new RunRecord(id, request.kind(), request.tag(), request.version(), request.source(),
                 request.delivery() == null ? List.of() : List.of(request.delivery()), request.cloneUrl(), request.commit(),
                 request.dryRun(), request.skipTests(), RunState.QUEUED, 0, now, null, null, null, null,
                 request.skipNuget(), request.skipContainer());
         remember(run);
         return new Decision(new Submission.Accepted(run), null);
+    }
+
+    /** A new run's id: its time of acceptance and a random suffix. */
+    public static String newId(Instant now) {
+        return ID_TIME.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000));
     }
 
     /** An active run of the request's release in the request's lane, or null. */
@@ -192,7 +200,7 @@ public class RunRegistry {
     }
 
     /** The release key of a run (see {@link #releaseKey(String, String, String)}). */
-    static String releaseKey(RunRecord run) {
+    public static String releaseKey(RunRecord run) {
         return releaseKey(run.kind(), run.tag(), run.version());
     }
 
@@ -201,7 +209,7 @@ public class RunRegistry {
      * version (whatever its tag, e.g. -lts); one module's version (modules share version numbers, so the module
      * counts too); one rollback at a time per module, and per suite (its images and its Helm release).
      */
-    static String releaseKey(String kind, String tag, String version) {
+    public static String releaseKey(String kind, String tag, String version) {
         return switch (kind) {
             case "rollback" -> {
                 var rollback = io.stellarelease.rules.RollbackTag.parse(tag);
@@ -213,12 +221,14 @@ public class RunRegistry {
     }
 
     /** Records this version of a run and returns once it is on disk. */
+    @Override
     public void save(RunRecord run) {
         remember(run);
         persist(run.id());
     }
 
     /** Changes a run from its current record, so concurrent changes (a delivery added, a state change) both stay. */
+    @Override
     public RunRecord update(String id, java.util.function.UnaryOperator<RunRecord> change) {
         RunRecord updated;
         synchronized (this) {
@@ -300,11 +310,13 @@ public class RunRegistry {
         }
     }
 
+    @Override
     public Optional<RunRecord> get(String id) {
         return Optional.ofNullable(runs.get(id));
     }
 
     /** Runs, newest first, optionally only those in one state. */
+    @Override
     public List<RunRecord> list(RunState state) {
         return runs.values().stream()
                 .filter(r -> state == null || r.state() == state)
@@ -317,12 +329,12 @@ public class RunRegistry {
 
     /** Where a page of runs ends: the next page starts with the run listed after this one. */
     public record Position(Instant createdAt, String id) {
-        static Position of(RunRecord run) {
+        public static Position of(RunRecord run) {
             return new Position(run.createdAt(), run.id());
         }
 
         /** Whether {@code run} is listed after this position (newest first). */
-        boolean before(RunRecord run) {
+        public boolean before(RunRecord run) {
             int c = run.createdAt().compareTo(createdAt);
             return c < 0 || c == 0 && run.id().compareTo(id) < 0;
         }
@@ -335,6 +347,7 @@ public class RunRegistry {
      * Up to {@code limit} runs (optionally in one state) listed after {@code after}, and the position to continue
      * from when more follow. Positions are keys, not offsets: runs accepted meanwhile do not shift a page.
      */
+    @Override
     public Page page(RunState state, Position after, int limit) {
         List<RunRecord> matching = runs.values().stream()
                 .filter(r -> state == null || r.state() == state)
@@ -354,6 +367,7 @@ public class RunRegistry {
      * runs while there are more runs than its count, and deletes their records and run directories. Active runs
      * (queued, running, interrupted) are never pruned. Returns the runs pruned.
      */
+    @Override
     public List<RunRecord> prune(Instant now) {
         List<RunRecord> pruned = new java.util.ArrayList<>();
         synchronized (this) {

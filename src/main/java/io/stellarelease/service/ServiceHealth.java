@@ -32,6 +32,30 @@ public final class ServiceHealth {
         });
     }
 
+    /**
+     * The shared run store: reachable (null from {@code problem}), and this instance's id, lease and the runs it
+     * holds, as the check's details.
+     */
+    public static AbstractHealthCheck sharedStore(Supplier<String> problem, Supplier<Map<String, Object>> details) {
+        return new AbstractHealthCheck("stella", "stella-shared-store") {
+            @Override
+            public boolean isLiveness() {
+                return false;
+            }
+
+            @Override
+            protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+                details.get().forEach(builder::detail);
+                String why = problem.get();
+                if (why == null) {
+                    builder.up();
+                } else {
+                    builder.message(why).down();
+                }
+            }
+        };
+    }
+
     /** The dispatch queue: a check that returns null when usable, else why not. */
     public static AbstractHealthCheck queue(Supplier<String> problem) {
         return check("stella-dispatch-queue", problem);

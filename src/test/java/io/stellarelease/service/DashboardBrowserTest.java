@@ -170,7 +170,9 @@ class DashboardBrowserTest {
         // The runs list filtered by state.
         browser.get("http://127.0.0.1:" + fixture.port + "/");
         new Select(waitUpTo(RUN_TIMEOUT).until(ExpectedConditions.elementToBeClickable(By.id("state-filter")))).selectByValue("failed");
-        waitUpTo(RUN_TIMEOUT).until(d -> d.findElements(By.cssSelector("#runs tbody tr")).stream()
+        // The list is redrawn on every poll: a row read while it is replaced is read again at the next try.
+        waitUpTo(RUN_TIMEOUT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElements(By.cssSelector("#runs tbody tr")).stream()
                 .allMatch(r -> "failed".equals(r.getAttribute("data-state")))
                 && !d.findElements(By.cssSelector("tr[data-run='" + id + "']")).isEmpty());
         assertThat(browser.findElement(By.cssSelector("tr[data-run='" + id + "']")).getText()).contains("suite-2026.10-orion-stable")

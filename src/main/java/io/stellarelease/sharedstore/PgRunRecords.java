@@ -1,0 +1,726 @@
+package io.stellarelease.sharedstore;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.stellarelease.pipeline.LeaseLostException;
+import io.stellarelease.pipeline.RunStore;
+import io.stellarelease.service.RunRecord;
+import io.stellarelease.service.RunRecords;
+import io.stellarelease.service.RunRegistry;
+import io.stellarelease.service.RunRequest;
+import io.stellarelease.service.RunState;
+import io.stellarelease.service.Submission;
+import io.stellarelease.util.Files2;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * Runs in the shared PostgreSQL store. What a request becomes follows the same rules as {@link RunRegistry} (README
+ * "The release service"), decided in one transaction, with the database as the arbiter between instances: a
+ * delivery is one run's (primary key), a pushed tag has one run (unique index), a release has one active run
+ * (partial unique index); a transaction that loses a race to another instance is decided again and finds the
+ * winner's run.
+ * <p><b>Claims.</b> An instance executes a run only while it holds the run's lease: claiming sets the owner, a
+ * new lease generation and the lease's expiry, and records an attempt (claimed, or taken over from the previous
+ * owner whose lease expired). A background thread renews the leases this instance holds every third of the
+ * lease. Every write of a run made for its execution is fenced: {@code UPDATE ... WHERE lease_generation = ?},
+ * and a write that matches no row means the run was taken over: {@link LeaseLostException}, nothing written.
+ * Besides, this instance counts its lease as lost as soon as its own monotonic clock passes the last renewal
+ * plus the lease, so an instance that was paused (SIGSTOP, a long GC) stops before its next stage without
+ * asking the database.
+ */
+public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PgRunRecords.class);
+    private static final String ACTIVE = "('queued', 'running', 'interrupted')";
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    /** What happens to this instance's claims, for the metrics. */
+    public interface Events {
+        void claimed(String runId, boolean takeOver);
+
+        void lost(String runId);
+    }
+
+    private final SharedStore store;
+    private final String instance;
+    private final Duration lease;
+    private final Path runsDir;
+    private final RunRegistry.Retention retention;
+    private final Events events;
+    private final ObjectMapper json = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final Map<String, Claim> claims = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService renewer;
+
+    /** A lease this instance holds: its generation (the fencing token) and, by this JVM's clock, until when. */
+    private static final class Claim {
+        final long generation;
+        volatile long validUntilNanos;
+        volatile boolean lost;
+
+        Claim(long generation, long validUntilNanos) {
+            this.generation = generation;
+            this.validUntilNanos = validUntilNanos;
+        }
+    }
+
+    public PgRunRecords(SharedStore store, String instance, Duration lease, Path stateDir, RunRegistry.Retention retention,
+                        Events events) {
+        if (lease.isNegative() || lease.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("stella.store.lease must be at least PT1S: got " + lease);
+        }
+        this.store = store;
+        this.instance = instance;
+        this.lease = lease;
+        this.runsDir = stateDir.resolve("runs").toAbsolutePath().normalize();
+        this.retention = retention;
+        this.events = events;
+        this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "stella-lease-renewal");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(100, lease.toMillis() / 3);
+        renewer.scheduleWithFixedDelay(this::renewAll, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    public String instance() {
+        return instance;
+    }
+
+    public Duration lease() {
+        return lease;
+    }
+
+    /** The runs this instance holds now (for /observe/health). */
+    public List<String> held() {
+        return claims.entrySet().stream().filter(e -> held(e.getKey())).map(Map.Entry::getKey).sorted().toList();
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    @Override
+    public Path runsDir() {
+        return runsDir;
+    }
+
+    // ---- requests -------------------------------------------------------------------------------------------
+
+    @Override
+    public Submission submit(RunRequest request, Instant now) {
+        for (int round = 0; ; round++) {
+            try (Connection c = store.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    Submission s = decide(c, request, now);
+                    c.commit();
+                    return s;
+                } catch (SQLException e) {
+                    c.rollback();
+                    if (UNIQUE_VIOLATION.equals(e.getSQLState()) && round < 10) {
+                        continue; // another instance decided first: decide again, now seeing its run
+                    }
+                    throw e;
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not record the request for " + request.tag() + " in the shared store: "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    private Submission decide(Connection c, RunRequest request, Instant now) throws SQLException {
+        if (request.delivery() != null) {
+            try (PreparedStatement q = c.prepareStatement("select r.record from deliveries d join runs r on r.id = d.run_id where d.delivery = ?")) {
+                q.setString(1, request.delivery());
+                RunRecord delivered = one(q);
+                if (delivered != null) {
+                    return new Submission.Duplicate(delivered);
+                }
+            }
+        }
+        RunRecord existing;
+        try (PreparedStatement q = c.prepareStatement(
+                "select record from runs where tag = ? and dry_run = ? order by created_at desc, id desc limit 1 for update")) {
+            q.setString(1, request.tag());
+            q.setBoolean(2, request.dryRun());
+            existing = one(q);
+        }
+        if (existing != null) {
+            if (!request.rerunAllowed()) {
+                if (existing.state() == RunState.FAILED) {
+                    RunRecord busy = activeRun(c, request);
+                    if (busy != null) {
+                        return new Submission.Conflict(busy);
+                    }
+                    RunRecord again = existing.withDelivery(request.delivery()).requeued();
+                    write(c, again, null);
+                    addDelivery(c, request.delivery(), again.id());
+                    return new Submission.Retried(again);
+                }
+                RunRecord updated = existing.withDelivery(request.delivery());
+                if (updated != existing) {
+                    write(c, updated, null);
+                    addDelivery(c, request.delivery(), updated.id());
+                }
+                return new Submission.Duplicate(updated);
+            }
+            if (existing.state().active()) {
+                return new Submission.Conflict(existing);
+            }
+        }
+        RunRecord busy = activeRun(c, request);
+        if (busy != null) {
+            return new Submission.Conflict(busy);
+        }
+        // Microseconds: what the database keeps, so a page's position compares equal to the stored row.
+        Instant created = now.truncatedTo(ChronoUnit.MICROS);
+        RunRecord run = new RunRecord(RunRegistry.newId(created), request.kind(), request.tag(), request.version(), request.source(),
+                request.delivery() == null ? List.of() : List.of(request.delivery()), request.cloneUrl(), request.commit(),
+                request.dryRun(), request.skipTests(), RunState.QUEUED, 0, created, null, null, null, null,
+                request.skipNuget(), request.skipContainer());
+        try (PreparedStatement insert = c.prepareStatement("insert into runs (id, kind, tag, version, release_key, dry_run, "
+                + "pushed, state, created_at, record) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
+            insert.setString(1, run.id());
+            insert.setString(2, run.kind());
+            insert.setString(3, run.tag());
+            insert.setString(4, run.version());
+            insert.setString(5, RunRegistry.releaseKey(run));
+            insert.setBoolean(6, run.dryRun());
+            insert.setBoolean(7, !request.rerunAllowed());
+            insert.setString(8, run.state().label());
+            insert.setTimestamp(9, Timestamp.from(created));
+            insert.setString(10, text(run));
+            insert.executeUpdate();
+        }
+        addDelivery(c, request.delivery(), run.id());
+        return new Submission.Accepted(run);
+    }
+
+    private RunRecord activeRun(Connection c, RunRequest request) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("select record from runs where release_key = ? and dry_run = ? and state in "
+                + ACTIVE + " order by created_at limit 1")) {
+            q.setString(1, RunRegistry.releaseKey(request.kind(), request.tag(), request.version()));
+            q.setBoolean(2, request.dryRun());
+            return one(q);
+        }
+    }
+
+    private static void addDelivery(Connection c, String delivery, String runId) throws SQLException {
+        if (delivery == null) {
+            return;
+        }
+        try (PreparedStatement insert = c.prepareStatement("insert into deliveries (delivery, run_id) values (?, ?)")) {
+            insert.setString(1, delivery);
+            insert.setString(2, runId);
+            insert.executeUpdate();
+        }
+    }
+
+    // ---- records --------------------------------------------------------------------------------------------
+
+    @Override
+    public void save(RunRecord run) {
+        update(run.id(), r -> run);
+    }
+
+    /**
+     * Changes a run from its current record, in one transaction. While this instance holds the run the write is
+     * fenced by its lease generation: when another instance has taken the run over, nothing is written and
+     * {@link LeaseLostException} says so.
+     */
+    @Override
+    public RunRecord update(String id, UnaryOperator<RunRecord> change) {
+        Claim claim = claims.get(id);
+        if (claim != null && !held(id)) {
+            lose(id);
+            throw new LeaseLostException(id); // expired by this instance's clock: write nothing, even if not taken over yet
+        }
+        try (Connection c = store.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                RunRecord current;
+                try (PreparedStatement q = c.prepareStatement("select record from runs where id = ? for update")) {
+                    q.setString(1, id);
+                    current = one(q);
+                }
+                if (current == null) {
+                    throw new IllegalStateException("no run " + id + " in the shared store");
+                }
+                RunRecord updated = change.apply(current);
+                if (!write(c, updated, claim)) {
+                    c.rollback();
+                    lose(id);
+                    throw new LeaseLostException(id);
+                }
+                c.commit();
+                return updated;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not record run " + id + " in the shared store: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the record; fenced by {@code claim}'s generation when given. False when the fence did not match. */
+    private boolean write(Connection c, RunRecord run, Claim claim) throws SQLException {
+        String sql = "update runs set record = ?::jsonb, state = ? where id = ?" + (claim != null ? " and lease_generation = ? and owner = ?" : "");
+        try (PreparedStatement u = c.prepareStatement(sql)) {
+            u.setString(1, text(run));
+            u.setString(2, run.state().label());
+            u.setString(3, run.id());
+            if (claim != null) {
+                u.setLong(4, claim.generation);
+                u.setString(5, instance);
+            }
+            return u.executeUpdate() == 1;
+        }
+    }
+
+    @Override
+    public Optional<RunRecord> get(String id) {
+        return query("select record from runs where id = ?", q -> q.setString(1, id)).stream().findFirst();
+    }
+
+    @Override
+    public List<RunRecord> list(RunState state) {
+        return query("select record from runs" + (state == null ? "" : " where state = ?") + " order by created_at desc, id desc",
+                q -> {
+                    if (state != null) {
+                        q.setString(1, state.label());
+                    }
+                });
+    }
+
+    @Override
+    public RunRegistry.Page page(RunState state, RunRegistry.Position after, int limit) {
+        StringBuilder sql = new StringBuilder("select record from runs where true");
+        if (state != null) {
+            sql.append(" and state = ?");
+        }
+        if (after != null) {
+            sql.append(" and (created_at, id) < (?, ?)");
+        }
+        sql.append(" order by created_at desc, id desc limit ?");
+        List<RunRecord> matching = query(sql.toString(), q -> {
+            int i = 1;
+            if (state != null) {
+                q.setString(i++, state.label());
+            }
+            if (after != null) {
+                q.setTimestamp(i++, Timestamp.from(after.createdAt()));
+                q.setString(i++, after.id());
+            }
+            q.setInt(i, limit + 1);
+        });
+        if (matching.size() <= limit) {
+            return new RunRegistry.Page(matching, null);
+        }
+        List<RunRecord> page = matching.subList(0, limit);
+        return new RunRegistry.Page(page, RunRegistry.Position.of(page.get(limit - 1)));
+    }
+
+    @Override
+    public List<RunRecord> prune(Instant now) {
+        List<RunRecord> finished = query("select record from runs where state not in " + ACTIVE + " order by created_at, id", q -> { });
+        long total = count("select count(*) from runs");
+        long excess = total - retention.maxCount();
+        Instant cutoff = now.minus(retention.maxAge());
+        List<RunRecord> pruned = new ArrayList<>();
+        for (RunRecord run : finished) {
+            Instant ended = run.finishedAt() != null ? run.finishedAt() : run.createdAt();
+            if (excess > 0 || ended.isBefore(cutoff)) {
+                pruned.add(run);
+                excess--;
+            }
+        }
+        for (RunRecord run : pruned) {
+            // Only while still finished: a pushed tag's failed run may have been queued again meanwhile.
+            execute("delete from runs where id = ? and state not in " + ACTIVE, q -> q.setString(1, run.id()));
+            try {
+                Files2.deleteRecursively(runDir(run.id()));
+            } catch (IOException e) {
+                LOG.warn("could not delete the run directory of pruned run {}: {}", run.id(), e.getMessage());
+            }
+        }
+        if (!pruned.isEmpty()) {
+            LOG.info("pruned {} finished run record(s) from the shared store", pruned.size());
+        }
+        return pruned;
+    }
+
+    // ---- claims ---------------------------------------------------------------------------------------------
+
+    @Override
+    public List<String> claimable() {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = store.dataSource().getConnection();
+             PreparedStatement q = c.prepareStatement("select id from runs where state in " + ACTIVE
+                     + " and (owner is null or lease_expires_at < now()) order by created_at, id limit 200")) {
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the runs to claim: " + e.getMessage(), e);
+        }
+        return ids;
+    }
+
+    /**
+     * Claims run {@code id}: when it is active, nobody holds a live lease on it, and no other run of its release is
+     * held by anyone. The previous owner's lease generation is superseded, so its writes no longer land.
+     */
+    @Override
+    public boolean claim(String id) {
+        long started = System.nanoTime();
+        try (Connection c = store.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                String releaseKey;
+                try (PreparedStatement q = c.prepareStatement("select release_key from runs where id = ?")) {
+                    q.setString(1, id);
+                    try (ResultSet rs = q.executeQuery()) {
+                        if (!rs.next()) {
+                            c.rollback();
+                            return false;
+                        }
+                        releaseKey = rs.getString(1);
+                    }
+                }
+                // One claim at a time per release, across instances: a dry run and a real run of one version never run together.
+                try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(hashtext(?))")) {
+                    lock.setString(1, releaseKey);
+                    lock.execute();
+                }
+                String previous;
+                long generation;
+                try (PreparedStatement q = c.prepareStatement("select owner, lease_generation, state in " + ACTIVE
+                        + " as active, owner is not null and lease_expires_at >= now() as live from runs where id = ? for update")) {
+                    q.setString(1, id);
+                    try (ResultSet rs = q.executeQuery()) {
+                        if (!rs.next() || !rs.getBoolean("active") || rs.getBoolean("live")) {
+                            c.rollback();
+                            return false;
+                        }
+                        previous = rs.getString("owner");
+                        generation = rs.getLong("lease_generation") + 1;
+                    }
+                }
+                try (PreparedStatement q = c.prepareStatement("select 1 from runs where release_key = ? and id <> ? and state in "
+                        + ACTIVE + " and owner is not null and lease_expires_at >= now() limit 1")) {
+                    q.setString(1, releaseKey);
+                    q.setString(2, id);
+                    try (ResultSet rs = q.executeQuery()) {
+                        if (rs.next()) {
+                            c.rollback();
+                            return false; // another run of this release is executing (here or elsewhere): later
+                        }
+                    }
+                }
+                try (PreparedStatement u = c.prepareStatement("update runs set owner = ?, lease_generation = ?, "
+                        + "lease_expires_at = now() + ? * interval '1 millisecond' where id = ?")) {
+                    u.setString(1, instance);
+                    u.setLong(2, generation);
+                    u.setLong(3, lease.toMillis());
+                    u.setString(4, id);
+                    u.executeUpdate();
+                }
+                if (previous != null) {
+                    try (PreparedStatement u = c.prepareStatement(
+                            "update attempts set ended_at = coalesce(ended_at, now()) where run_id = ? and generation < ?")) {
+                        u.setString(1, id);
+                        u.setLong(2, generation);
+                        u.executeUpdate();
+                    }
+                }
+                try (PreparedStatement insert = c.prepareStatement("insert into attempts (run_id, instance, event, previous_owner, "
+                        + "generation) values (?, ?, ?, ?, ?)")) {
+                    insert.setString(1, id);
+                    insert.setString(2, instance);
+                    insert.setString(3, previous == null ? "claimed" : "taken-over");
+                    insert.setString(4, previous);
+                    insert.setLong(5, generation);
+                    insert.executeUpdate();
+                }
+                c.commit();
+                claims.put(id, new Claim(generation, started + lease.toNanos()));
+                if (previous != null) {
+                    LOG.info("run {}: taken over from {} (its lease expired), lease generation {}", id, previous, generation);
+                } else {
+                    LOG.info("run {}: claimed by {}, lease generation {}", id, instance, generation);
+                }
+                events.claimed(id, previous != null);
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            LOG.warn("could not claim run {}: {}", id, e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    public void release(String id) {
+        Claim claim = claims.remove(id);
+        if (claim == null || claim.lost) {
+            return;
+        }
+        try (Connection c = store.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement u = c.prepareStatement("update runs set owner = null, lease_expires_at = null "
+                    + "where id = ? and owner = ? and lease_generation = ?");
+                 PreparedStatement a = c.prepareStatement("update attempts set ended_at = now() where run_id = ? and generation = ?")) {
+                u.setString(1, id);
+                u.setString(2, instance);
+                u.setLong(3, claim.generation);
+                u.executeUpdate();
+                a.setString(1, id);
+                a.setLong(2, claim.generation);
+                a.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            LOG.warn("could not release run {} (its lease expires by itself): {}", id, e.getMessage());
+        }
+    }
+
+    /** Renews every lease this instance holds; a lease the database no longer gives this instance is lost. */
+    private void renewAll() {
+        for (Map.Entry<String, Claim> e : claims.entrySet()) {
+            Claim claim = e.getValue();
+            if (claim.lost) {
+                continue;
+            }
+            long started = System.nanoTime();
+            if (started > claim.validUntilNanos) {
+                lose(e.getKey()); // expired by this instance's clock before it could renew (paused, store unreachable)
+                continue;
+            }
+            try (Connection c = store.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                try (PreparedStatement u = c.prepareStatement("update runs set lease_expires_at = now() + ? * interval '1 millisecond' "
+                        + "where id = ? and owner = ? and lease_generation = ? and lease_expires_at >= now()");
+                     PreparedStatement a = c.prepareStatement("update attempts set renewed_at = now(), renewals = renewals + 1 "
+                             + "where run_id = ? and generation = ?")) {
+                    u.setLong(1, lease.toMillis());
+                    u.setString(2, e.getKey());
+                    u.setString(3, instance);
+                    u.setLong(4, claim.generation);
+                    if (u.executeUpdate() == 1) {
+                        a.setString(1, e.getKey());
+                        a.setLong(2, claim.generation);
+                        a.executeUpdate();
+                        c.commit();
+                        claim.validUntilNanos = started + lease.toNanos();
+                    } else {
+                        c.rollback();
+                        lose(e.getKey());
+                    }
+                } catch (SQLException ex) {
+                    c.rollback();
+                    throw ex;
+                }
+            } catch (SQLException | RuntimeException ex) {
+                LOG.warn("could not renew the lease on run {}: {}", e.getKey(), ex.getMessage());
+            }
+        }
+    }
+
+    private void lose(String id) {
+        Claim claim = claims.get(id);
+        if (claim != null && !claim.lost) {
+            claim.lost = true;
+            LOG.warn("run {}: lease generation {} lost; this instance stops working on the run", id, claim.generation);
+            events.lost(id);
+        }
+    }
+
+    @Override
+    public List<Map<String, Object>> attempts(String id) {
+        List<Map<String, Object>> attempts = new ArrayList<>();
+        try (Connection c = store.dataSource().getConnection();
+             PreparedStatement q = c.prepareStatement("select instance, event, previous_owner, generation, claimed_at, renewed_at, "
+                     + "renewals, ended_at from attempts where run_id = ? order by generation")) {
+            q.setString(1, id);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> a = new LinkedHashMap<>();
+                    a.put("instance", rs.getString("instance"));
+                    a.put("event", rs.getString("event"));
+                    a.put("previousOwner", rs.getString("previous_owner"));
+                    a.put("leaseGeneration", rs.getLong("generation"));
+                    a.put("claimedAt", instant(rs.getTimestamp("claimed_at")));
+                    a.put("renewedAt", instant(rs.getTimestamp("renewed_at")));
+                    a.put("renewals", rs.getInt("renewals"));
+                    a.put("endedAt", instant(rs.getTimestamp("ended_at")));
+                    attempts.add(a);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the attempts of run " + id + ": " + e.getMessage(), e);
+        }
+        return attempts;
+    }
+
+    private static String instant(Timestamp t) {
+        return t == null ? null : t.toInstant().toString();
+    }
+
+    // ---- pipeline state (RunStore.Shared) -------------------------------------------------------------------
+
+    @Override
+    public void save(String id, byte[] state) {
+        Claim claim = claims.get(id);
+        if (claim == null || !held(id)) {
+            throw new LeaseLostException(id);
+        }
+        int rows = execute("update runs set pipeline_state = ?::jsonb where id = ? and owner = ? and lease_generation = ?", q -> {
+            q.setString(1, new String(state, java.nio.charset.StandardCharsets.UTF_8));
+            q.setString(2, id);
+            q.setString(3, instance);
+            q.setLong(4, claim.generation);
+        });
+        if (rows != 1) {
+            lose(id);
+            throw new LeaseLostException(id);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> load(String id) {
+        try (Connection c = store.dataSource().getConnection();
+             PreparedStatement q = c.prepareStatement("select pipeline_state::text from runs where id = ?")) {
+            q.setString(1, id);
+            try (ResultSet rs = q.executeQuery()) {
+                String text = rs.next() ? rs.getString(1) : null;
+                return Optional.ofNullable(text).map(t -> t.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the state of run " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<JsonNode> pipelineState(String id) {
+        return load(id).map(bytes -> {
+            try {
+                return json.readTree(bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** Held: claimed by this instance, not lost, and within the lease by this JVM's monotonic clock. */
+    @Override
+    public boolean held(String id) {
+        Claim claim = claims.get(id);
+        return claim != null && !claim.lost && System.nanoTime() < claim.validUntilNanos;
+    }
+
+    @Override
+    public void close() {
+        renewer.shutdownNow();
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------------------------
+
+    private interface Binder {
+        void bind(PreparedStatement q) throws SQLException;
+    }
+
+    private List<RunRecord> query(String sql, Binder binder) {
+        try (Connection c = store.dataSource().getConnection(); PreparedStatement q = c.prepareStatement(sql)) {
+            binder.bind(q);
+            List<RunRecord> runs = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    runs.add(parse(rs.getString(1)));
+                }
+            }
+            return runs;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read runs from the shared store: " + e.getMessage(), e);
+        }
+    }
+
+    private int execute(String sql, Binder binder) {
+        try (Connection c = store.dataSource().getConnection(); PreparedStatement q = c.prepareStatement(sql)) {
+            binder.bind(q);
+            return q.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not write to the shared store: " + e.getMessage(), e);
+        }
+    }
+
+    private long count(String sql) {
+        try (Connection c = store.dataSource().getConnection(); PreparedStatement q = c.prepareStatement(sql);
+             ResultSet rs = q.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not count runs in the shared store: " + e.getMessage(), e);
+        }
+    }
+
+    private RunRecord one(PreparedStatement q) throws SQLException {
+        try (ResultSet rs = q.executeQuery()) {
+            return rs.next() ? parse(rs.getString(1)) : null;
+        }
+    }
+
+    private RunRecord parse(String text) {
+        try {
+            return json.readValue(text, RunRecord.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a run record in the shared store is not readable", e);
+        }
+    }
+
+    private String text(RunRecord run) {
+        try {
+            return json.writeValueAsString(run);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
