@@ -120,6 +120,28 @@ public class RemoteStepExecutor implements ExecCommandExecutor {
                 Gauge.builder("stella.exec.queue.depth", this, r -> r.queues.depth(r.rabbit.get()))
                         .description("Build steps waiting for a worker (-1: RabbitMQ cannot be asked)")
                         .tag("queue", queues.queue()).register(meters.get());
+                // Readiness: steps sent with no worker consuming, or with the broker gone, wait; /observe/health says so.
+                org.apache.camel.health.HealthCheckRegistry health = org.apache.camel.health.HealthCheckRegistry.get(ctx);
+                if (health != null) {
+                    health.register(new org.apache.camel.impl.health.AbstractHealthCheck("stella", "stella-build-workers") {
+                        @Override
+                        public boolean isLiveness() {
+                            return false;
+                        }
+
+                        @Override
+                        protected void doCall(org.apache.camel.health.HealthCheckResultBuilder builder,
+                                              java.util.Map<String, Object> options) {
+                            builder.detail("queue", queues.queue());
+                            String why = queues.problem(rabbit.get());
+                            if (why == null) {
+                                builder.up();
+                            } else {
+                                builder.message(why).down();
+                            }
+                        }
+                    });
+                }
             }
         });
     }

@@ -69,6 +69,25 @@ public record StepQueues(String queue, int maxDeliveries) {
         return depth[0];
     }
 
+    /**
+     * Why build steps cannot be run now, or null: RabbitMQ unreachable, or no worker consuming the steps queue (a step
+     * sent then waits until one starts).
+     */
+    public String problem(ConnectionFactory factory) {
+        int[] counts = new int[2];
+        try {
+            withChannel(factory, channel -> {
+                var ok = channel.queueDeclarePassive(queue);
+                counts[0] = ok.getConsumerCount();
+                counts[1] = ok.getMessageCount();
+            });
+        } catch (RuntimeException e) {
+            return "build steps queue " + queue + " cannot be reached: " + e.getMessage();
+        }
+        return counts[0] > 0 ? null : "no build worker consumes queue " + queue + " (" + counts[1] + " steps waiting): "
+                + "start one with stella-release worker";
+    }
+
     private interface ChannelWork {
         void run(Channel channel) throws Exception;
     }

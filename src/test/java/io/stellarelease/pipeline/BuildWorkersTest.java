@@ -92,6 +92,24 @@ class BuildWorkersTest extends BuildWorkerTestSupport {
     }
 
     @Test
+    void healthSaysWhenNoWorkerConsumesTheSteps() throws Exception {
+        var registry = org.apache.camel.health.HealthCheckRegistry.get(context);
+        var check = registry.getCheck("stella-build-workers").orElseThrow();
+        var before = check.call();
+        assertThat(before.getState()).isEqualTo(org.apache.camel.health.HealthCheck.State.DOWN);
+        assertThat(before.getMessage()).hasValue("no build worker consumes queue " + queue()
+                + " (0 steps waiting): start one with stella-release worker");
+
+        startWorker("w1");
+        awaitReady("w1");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (check.call().getState() != org.apache.camel.health.HealthCheck.State.UP) {
+            assertThat(System.nanoTime()).as("the check still says: " + check.call().getMessage()).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
     void aWorkerKilledMidStepLeavesTheStepToTheOther() throws Exception {
         startWorker("w1");
         startWorker("w2");
