@@ -239,6 +239,23 @@ public class ReleaseBeans implements CamelConfiguration {
         }
         context.getManagementStrategy().addEventNotifier(tracker(context));
         context.getCamelContextExtension().setEventNotificationApplicable(true);
+        // The shared store's pool closes with the context, after the routes (a stop still records runs as interrupted).
+        try {
+            context.addService(new org.apache.camel.support.service.ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    SharedStoreRef ref;
+                    synchronized (ReleaseBeans.this) {
+                        ref = sharedStore;
+                    }
+                    if (ref != null && ref.store() != null) {
+                        ref.store().close();
+                    }
+                }
+            }, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not register the shared store's closing", e);
+        }
         // The pipelines are checked as the routes start (release and serve alike): a broken edit is refused with its file
         // and line before any run, rather than found when a run reaches it.
         try {
