@@ -5,6 +5,7 @@ import io.stellarelease.dispatch.ModuleDispatch;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.dispatch.DispatchRequest;
 import io.stellarelease.dispatch.SuiteDispatch;
+import io.stellarelease.intake.HttpAnswerException;
 import io.stellarelease.intake.TagEvent;
 import io.stellarelease.rules.ModuleTagParser;
 import io.stellarelease.rules.ReleaseRuleException;
@@ -54,16 +55,15 @@ public class RunIntake {
         }
         if (message instanceof ModuleDispatch module) {
             ModuleTagParser.ModuleTag tag = modules.parse(module.tag());
-            return answer(manager.submit(new RunRequest("module", tag.tag(), tag.version(), source, delivery, null, null,
-                    module.dryRun(), false, true, !module.publishNuget(), !module.publishContainer())));
+            return keyed(new RunRequest("module", tag.tag(), tag.version(), source, delivery, null, null,
+                    module.dryRun(), false, true, !module.publishNuget(), !module.publishContainer()));
         }
         if (!(message instanceof SuiteDispatch suite)) {
             throw new ReleaseRuleException(message.tag(), "unknown dispatch message kind: " + message.kind());
         }
         SuiteVersion version = tags.parse(suite.tag());
-        RunRequest request = new RunRequest("suite", version.tag(), version.version(), source, delivery, null, null,
-                suite.dryRun(), suite.skipTests(), true);
-        return answer(manager.submit(request));
+        return keyed(new RunRequest("suite", version.tag(), version.version(), source, delivery, null, null,
+                suite.dryRun(), suite.skipTests(), true));
     }
 
     /**
@@ -72,8 +72,32 @@ public class RunIntake {
      */
     public HttpAnswer rollback(io.stellarelease.state.RollbackRequest request, String source, String delivery) {
         io.stellarelease.rules.RollbackTag tag = rollbacks.resolve(request);
-        return answer(manager.submit(new RunRequest("rollback", tag.tag(), tag.label(), source, delivery, null, null,
-                request.dryRun(), false, true)));
+        return keyed(new RunRequest("rollback", tag.tag(), tag.label(), source, delivery, null, null,
+                request.dryRun(), false, true));
+    }
+
+    /**
+     * Submits a dispatched request. An HTTP {@code Idempotency-Key} names one request: sent again with another request
+     * (another tag, kind or flag) it is refused (422) rather than answered as a duplicate of a run the caller did not
+     * ask for, which would drop the new request silently. Nothing was recorded for it.
+     */
+    private HttpAnswer keyed(RunRequest request) {
+        Submission submission = manager.submit(request);
+        RunRecord run = submission.run();
+        String delivery = request.delivery();
+        if (submission instanceof Submission.Duplicate && delivery != null && delivery.startsWith("http:")
+                && run.deliveries().contains(delivery) && !sameRequest(run, request)) {
+            throw new HttpAnswerException(422, "Idempotency-Key '" + delivery.substring("http:".length())
+                    + "' was used for another request: run " + run.id() + " (" + run.kind() + " " + run.tag()
+                    + (run.dryRun() ? ", dry run" : "") + "); send a new key with a new request");
+        }
+        return answer(submission);
+    }
+
+    private static boolean sameRequest(RunRecord run, RunRequest request) {
+        return run.kind().equals(request.kind()) && run.tag().equals(request.tag()) && run.dryRun() == request.dryRun()
+                && run.skipTests() == request.skipTests() && run.skipNuget() == request.skipNuget()
+                && run.skipContainer() == request.skipContainer();
     }
 
     static HttpAnswer answer(Submission submission) {

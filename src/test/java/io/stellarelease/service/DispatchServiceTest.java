@@ -149,6 +149,30 @@ class DispatchServiceTest {
     }
 
     @Test
+    void anIdempotencyKeyReusedForAnotherRequestIsRefusedNotTakenForADuplicate() throws Exception {
+        String key = "key-" + System.nanoTime();
+        Map<String, String> headers = Map.of("Content-Type", "application/json",
+                "Authorization", "Bearer " + ServiceFixture.TOKEN, "Idempotency-Key", key);
+        byte[] suite = "{\"kind\":\"suite\",\"version\":\"2026.10\",\"codename\":\"Orion\",\"channel\":\"stable\",\"dryRun\":true,\"skipTests\":true}".getBytes();
+        HttpResponse<String> first = fixture.post("/api/v1/dispatch", suite, headers);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        String run = ServiceFixture.json(first).get("run").asText();
+
+        HttpResponse<String> again = fixture.post("/api/v1/dispatch", suite, headers);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+        assertThat(ServiceFixture.json(again).get("status").asText()).isEqualTo("duplicate");
+        assertThat(ServiceFixture.json(again).get("run").asText()).isEqualTo(run);
+
+        byte[] module = "{\"kind\":\"module\",\"module\":\"Authority\",\"version\":\"1.4.0\",\"dryRun\":true}".getBytes();
+        HttpResponse<String> other = fixture.post("/api/v1/dispatch", module, headers);
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(422);
+        assertThat(ServiceFixture.json(other).get("error").asText()).isEqualTo("Idempotency-Key '" + key
+                + "' was used for another request: run " + run + " (suite suite-2026.10-orion-stable, dry run); "
+                + "send a new key with a new request");
+        fixture.awaitRun(run, r -> !r.at("/run/state").asText().matches("queued|running"), Duration.ofMinutes(3));
+    }
+
+    @Test
     void anIdempotencyKeyIsShortPrintableTextOrRefusedByName() {
         byte[] message = "{\"kind\":\"suite\",\"version\":\"2026.10\",\"codename\":\"Orion\"}".getBytes();
         HttpResponse<String> longKey = fixture.post("/api/v1/dispatch", message, Map.of("Content-Type", "application/json",
