@@ -31,4 +31,15 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then
   done
 fi
 
+# The PostgreSQL tests (shared store, database backup and rollback) use the server on this machine; start it when
+# nothing listens (Debian's cluster, as the machine starts it).
+if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && [ -d /etc/postgresql ]; then
+  echo "test.sh: starting PostgreSQL (pg_ctlcluster)"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+  for _ in $(seq 1 30); do
+    (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && break
+    sleep 1
+  done
+fi
+
 mvn -B verify "$@"
