@@ -37,12 +37,19 @@ public final class ScratchRegistry implements AutoCloseable {
     private final Path dir;
     private final Path pidFile;
     private final int port;
+    /** Stops the registry if the JVM ends before {@link #close()} (SIGTERM mid-test): no process of ours outlives us. */
+    private final Thread onExit;
 
     private ScratchRegistry(Process process, Path dir, Path pidFile, int port) {
         this.process = process;
         this.dir = dir;
         this.pidFile = pidFile;
         this.port = port;
+        this.onExit = new Thread(() -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }, "scratch-registry-stop");
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /**
@@ -99,6 +106,11 @@ public final class ScratchRegistry implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException e) {
+            // the JVM is already stopping: the hook stops the registry
+        }
         List<ProcessHandle> children = process.descendants().toList();
         children.forEach(ProcessHandle::destroy);
         process.destroy();

@@ -61,6 +61,9 @@ public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback,
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("registry.log").toFile())
                 .start();
+        Process started = process;
+        // A test JVM stopped with SIGTERM (a cancelled build) takes its registry with it.
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "local-registry-stop"));
         waitUntilUp();
     }
 
