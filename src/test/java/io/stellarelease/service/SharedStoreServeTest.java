@@ -439,12 +439,15 @@ class SharedStoreServeTest {
         assertThat(takeOver.get("instance").asText()).isEqualTo(other.name);
         assertThat(takeOver.get("event").asText()).isEqualTo("taken-over");
         assertThat(takeOver.get("previousOwner").asText()).isEqualTo(owner.name);
-        Duration after = Duration.between(killed, Instant.parse(takeOver.get("claimedAt").asText()));
-        System.out.println("SharedStoreServeTest: taken over " + after.toMillis() + " ms after SIGKILL (lease PT3S)");
-        // Not before the lease could have expired (the last renewal was at most a third of it before the kill), and
-        // within the lease plus one scan (1 s), with 1.5 s for a loaded machine.
-        assertThat(after).as("take-over after the kill").isLessThan(Duration.ofSeconds(3 + 1).plusMillis(1500))
-                .isGreaterThan(Duration.ofSeconds(1));
+        Instant claimed = Instant.parse(takeOver.get("claimedAt").asText());
+        System.out.println("SharedStoreServeTest: taken over " + Duration.between(killed, claimed).toMillis()
+                + " ms after SIGKILL (lease PT3S)");
+        // A lease is never taken while it could still be live: only once the dead owner's last renewal plus the lease
+        // has passed. (How soon after that is a figure for the benchmarks, printed above, not asserted.)
+        JsonNode first = taken.get("attempts").get(0);
+        Instant lastRenewal = Instant.parse(first.path("renewedAt").isNull() || first.path("renewedAt").isMissingNode()
+                ? first.get("claimedAt").asText() : first.get("renewedAt").asText());
+        assertThat(claimed).as("take-over of a lease renewed at " + lastRenewal).isAfterOrEqualTo(lastRenewal.plusSeconds(3));
 
         JsonNode done = other.awaitRun(id, r -> r.at("/run/state").asText().matches("succeeded|failed"), Duration.ofMinutes(4));
         assertThat(done.at("/run/state").asText()).as(done.toString()).isEqualTo("succeeded");
