@@ -169,10 +169,9 @@ public class ServiceBeans implements CamelConfiguration {
         health.register(ServiceHealth.queue(queue::problem));
         context.getManagementStrategy().addEventNotifier(new WebhookDeliveries(() -> metrics(context)));
         // Registered once Camel's Prometheus registry exists (it is created while the context starts).
-        // Once: Camel calls startup listeners again when routes are (re)started, e.g. by the route reload.
-        var gaugeRegistered = new java.util.concurrent.atomic.AtomicBoolean();
+        // Once: Camel calls startup listeners again (alreadyStarted) when routes are added later, e.g. by the route reload.
         context.addStartupListener((ctx, alreadyStarted) -> {
-            if (gaugeRegistered.compareAndSet(false, true)) {
+            if (!alreadyStarted) {
                 metrics(ctx).gauge("stella.dispatch.queue.depth", "Dispatch messages waiting in the queue",
                         queue.transport(), queue, DispatchQueue::depth);
             }

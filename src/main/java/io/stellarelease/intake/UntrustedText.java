@@ -4,12 +4,12 @@ package io.stellarelease.intake;
  * Makes text from a request safe to put in a message or a log: bounded length and printable ASCII only,
  * so a hostile value cannot forge log lines (newlines), hide itself (bidi controls) or flood an answer.
  */
-final class UntrustedText {
+public final class UntrustedText {
     private UntrustedText() {
     }
 
     /** At most {@code max} characters of {@code text}, anything outside printable ASCII replaced by '?'. */
-    static String display(String text, int max) {
+    public static String display(String text, int max) {
         if (text == null) {
             return "";
         }

@@ -104,13 +104,7 @@ public class PipelinePlan {
     public Plan check(String pipelineUri) {
         List<String> problems = new ArrayList<>();
         Plan plan = check(pipelineUri, problems);
-        checkDirectCalls(problems);
-        checkKamelets(problems);
-        checkKameletCalls(problems);
-        checkComponents(problems);
-        if (!problems.isEmpty()) {
-            throw new PipelineException(problems);
-        }
+        refuseIfAny(checkCalls(problems));
         return plan;
     }
 
@@ -122,10 +116,19 @@ public class PipelinePlan {
                 check(uri, problems);
             }
         }
+        refuseIfAny(checkCalls(problems));
+    }
+
+    /** What every route calls, whichever pipeline is checked: direct routes, kamelets and their parameters, components. */
+    private List<String> checkCalls(List<String> problems) {
         checkDirectCalls(problems);
         checkKamelets(problems);
         checkKameletCalls(problems);
         checkComponents(problems);
+        return problems;
+    }
+
+    private static void refuseIfAny(List<String> problems) {
         if (!problems.isEmpty()) {
             throw new PipelineException(problems);
         }

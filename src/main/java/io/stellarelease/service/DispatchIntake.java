@@ -95,9 +95,8 @@ public class DispatchIntake {
                     + " characters: got " + key.length());
         }
         if (!key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
-            String shown = key.chars().limit(64).map(c -> c >= 0x21 && c <= 0x7e ? c : '?')
-                    .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-            throw new HttpAnswerException(400, "Idempotency-Key must be printable ASCII without spaces: got '" + shown + "'");
+            throw new HttpAnswerException(400, "Idempotency-Key must be printable ASCII without spaces: got '"
+                    + io.stellarelease.intake.UntrustedText.display(key, 64) + "'");
         }
         return "http:" + key;
     }

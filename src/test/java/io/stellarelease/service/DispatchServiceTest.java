@@ -182,7 +182,7 @@ class DispatchServiceTest {
                 .isEqualTo("Idempotency-Key must be at most 255 characters: got 5000");
         HttpResponse<String> spaced = fixture.post("/api/v1/rollback", "{\"target\":\"suite\"}".getBytes(), Map.of(
                 "Content-Type", "application/json", "Authorization", "Bearer " + ServiceFixture.TOKEN,
-                "Idempotency-Key", "two words"));
+                "Idempotency-Key", "two\twords"));
         assertThat(spaced.statusCode()).as(spaced.body()).isEqualTo(400);
         assertThat(ServiceFixture.json(spaced).get("error").asText())
                 .isEqualTo("Idempotency-Key must be printable ASCII without spaces: got 'two?words'");
