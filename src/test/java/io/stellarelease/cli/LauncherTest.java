@@ -69,10 +69,28 @@ class LauncherTest {
     }
 
     @Test
-    void serveKeepsTheJvmDefaultsWhereverTheCommandStands() throws Exception {
+    void serveKeepsBothCompilersAndGetsASmallHeapWhereverTheCommandStands() throws Exception {
         List<String> args = launch(Map.of(), "--log-format", "json", "serve", "--port", "8080");
-        assertThat(args).doesNotContain("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+        assertThat(args).doesNotContain("-XX:TieredStopAtLevel=1");
+        assertThat(args).containsSubsequence("-XX:+UseSerialGC", "-Xmn16m", "-jar");
         assertThat(args).endsWith("-jar", jar.toString(), "--log-format", "json", "serve", "--port", "8080");
+    }
+
+    @Test
+    void serveAndWorkerUseTheServeArchiveAndFallBackToTheReleaseOneWhenItIsStaleOrMissing() throws Exception {
+        Path serveJsa = home.resolve("target/stella-release-serve.jsa");
+        Files.writeString(jsa, "release archive");
+        Files.writeString(serveJsa, "serve archive");
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(60)));
+        assertThat(launch(Map.of(), "serve")).contains("-XX:SharedArchiveFile=" + serveJsa)
+                .containsSubsequence("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-jar");
+        assertThat(launch(Map.of(), "worker")).contains("-XX:SharedArchiveFile=" + serveJsa);
+        assertThat(launch(Map.of(), "release", "suite-2026.04-nova")).contains("-XX:SharedArchiveFile=" + jsa);
+        Files.setLastModifiedTime(serveJsa, FileTime.from(Instant.now().minusSeconds(120)));
+        assertThat(launch(Map.of(), "serve")).contains("-XX:SharedArchiveFile=" + jsa)
+                .doesNotContain("-XX:SharedArchiveFile=" + serveJsa);
+        Files.delete(serveJsa);
+        assertThat(launch(Map.of(), "serve")).contains("-XX:SharedArchiveFile=" + jsa);
     }
 
     @Test
@@ -88,6 +106,14 @@ class LauncherTest {
     void javaOptsComeAfterTheLaunchersSettingsAndBeforeTheJar() throws Exception {
         List<String> args = launch(Map.of("JAVA_OPTS", "-XX:TieredStopAtLevel=4 -Xmx256m"), "release", "suite-2026.04-nova");
         assertThat(args).containsSubsequence("-XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=4", "-Xmx256m", "-jar");
+    }
+
+    @Test
+    void aCollectorChosenInJavaOptsReplacesTheLaunchersOne() throws Exception {
+        List<String> serve = launch(Map.of("JAVA_OPTS", "-XX:+UseG1GC -Xmx1g"), "serve");
+        assertThat(serve).doesNotContain("-XX:+UseSerialGC", "-Xmn16m").containsSubsequence("-XX:+UseG1GC", "-Xmx1g", "-jar");
+        List<String> release = launch(Map.of("JAVA_OPTS", "-XX:+UseParallelGC"), "release", "suite-2026.04-nova");
+        assertThat(release).doesNotContain("-XX:+UseSerialGC").containsSubsequence("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-jar");
     }
 
     @Test
