@@ -11,7 +11,8 @@ import io.stellarelease.state.StepResult;
 import io.stellarelease.util.Files2;
 import org.apache.camel.ExchangeProperty;
 import org.cyclonedx.Version;
-import org.cyclonedx.generators.BomGeneratorFactory;
+import org.cyclonedx.exception.GeneratorException;
+import org.cyclonedx.generators.json.BomJsonGenerator;
 import org.cyclonedx.model.Bom;
 import org.cyclonedx.model.Component;
 import org.cyclonedx.model.Dependency;
@@ -84,11 +85,12 @@ public class SbomWriter {
         }
         List<StepResult> builds = run.produced(Produces.MODULES).stream()
                 .sorted(java.util.Comparator.comparingInt(s -> order.getOrDefault(s.name(), -1))).toList();
+        Generator generator = new Generator();
         for (StepResult build : builds) {
-            steps.add(step(run, build.name(), moduleFile(build.name(), build.details().get("version")), () -> moduleBom(run, build)));
+            steps.add(step(run, generator, build.name(), moduleFile(build.name(), build.details().get("version")), () -> moduleBom(run, build)));
         }
         if (!run.isModuleRelease()) {
-            steps.add(step(run, SUITE_STEP, suiteFile(run.version()), () -> suiteBom(run, builds)));
+            steps.add(step(run, generator, SUITE_STEP, suiteFile(run.version()), () -> suiteBom(run, builds)));
         }
         // The progress counter counts against every SBOM of the stage (sboms 3/10 ...), not against those recorded so far.
         run.stage(STAGE).ifPresent(stage -> stage.plan(steps.stream().map(StepResult::name).toList()));
@@ -100,11 +102,37 @@ public class SbomWriter {
         Bom make() throws IOException;
     }
 
-    private StepResult step(ReleaseRun run, String name, String file, BomSource source) {
+    /**
+     * CycloneDX JSON with one ObjectMapper for all the SBOMs of a stage. {@code BomGeneratorFactory.createJson} makes a
+     * new generator with a new ObjectMapper for every SBOM, and each mapper introspects the model's classes and builds
+     * its serializers again on its first use (about 1 ms, most of a module's SBOM). The library's generator still
+     * prepares each SBOM (bomFormat, specVersion) and renders it; it renders with the first generator's mapper, set up
+     * by the library the same way, whose serializers are then built once. One per stage call, on its one thread.
+     */
+    private static final class Generator {
+        private com.fasterxml.jackson.databind.ObjectMapper mapper;
+
+        String json(Bom bom) throws GeneratorException {
+            return new Shared(bom, this).toJsonString();
+        }
+
+        private static final class Shared extends BomJsonGenerator {
+            Shared(Bom bom, Generator stage) {
+                super(bom, SPEC);
+                if (stage.mapper == null) {
+                    stage.mapper = this.mapper;
+                } else {
+                    this.mapper = stage.mapper;
+                }
+            }
+        }
+    }
+
+    private StepResult step(ReleaseRun run, Generator generator, String name, String file, BomSource source) {
         Instant started = Instant.now();
         try {
             Bom bom = source.make();
-            byte[] json = BomGeneratorFactory.createJson(SPEC, bom).toJsonString().getBytes(StandardCharsets.UTF_8);
+            byte[] json = generator.json(bom).getBytes(StandardCharsets.UTF_8);
             List<String> invalid = schemaErrors(json);
             if (!invalid.isEmpty()) {
                 throw new IOException("not valid against the CycloneDX " + SPEC.getVersionString() + " schema: "
@@ -112,12 +140,13 @@ public class SbomWriter {
             }
             Path target = run.releaseDir().resolve(file);
             Files2.writeAtomically(target, json);
+            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)); // what was written, not read back
             Instant now = Instant.now();
             Map<String, String> details = new TreeMap<>();
             details.put("format", FORMAT);
             details.put("components", String.valueOf(count(bom.getComponents())));
             return new StepResult(STAGE, name, Status.DONE, null, started, now, Duration.between(started, now).toMillis(), null,
-                    List.of(new Artifact("sbom", file, Files2.sha256(target), Files.size(target))), details, null);
+                    List.of(new Artifact("sbom", file, sha256, json.length)), details, null);
         } catch (Exception e) {
             Instant now = Instant.now();
             return new StepResult(STAGE, name, Status.FAILED, null, started, now, Duration.between(started, now).toMillis(), null,
