@@ -85,69 +85,16 @@ public class SbomWriter {
         }
         List<StepResult> builds = run.produced(Produces.MODULES).stream()
                 .sorted(java.util.Comparator.comparingInt(s -> order.getOrDefault(s.name(), -1))).toList();
-        List<java.util.concurrent.Callable<StepResult>> work = new ArrayList<>();
-        // One generator per thread: the library's mapper set-up per render is not safe to share between threads.
-        ThreadLocal<Generator> generators = ThreadLocal.withInitial(Generator::new);
+        Generator generator = new Generator();
         for (StepResult build : builds) {
-            work.add(() -> step(run, generators.get(), build.name(), moduleFile(build.name(), build.details().get("version")),
-                    () -> moduleBom(run, build)));
+            steps.add(step(run, generator, build.name(), moduleFile(build.name(), build.details().get("version")), () -> moduleBom(run, build)));
         }
         if (!run.isModuleRelease()) {
-            work.add(() -> step(run, generators.get(), SUITE_STEP, suiteFile(run.version()), () -> suiteBom(run, builds)));
+            steps.add(step(run, generator, SUITE_STEP, suiteFile(run.version()), () -> suiteBom(run, builds)));
         }
-        steps.addAll(inParallel(work, Math.min(config.effectiveParallelism(), work.size())));
         // The progress counter counts against every SBOM of the stage (sboms 3/10 ...), not against those recorded so far.
         run.stage(STAGE).ifPresent(stage -> stage.plan(steps.stream().map(StepResult::name).toList()));
         return steps;
-    }
-
-    /**
-     * Runs the SBOMs on up to {@code parallelism} threads (the release's parallelism, as for its builds): each is CPU
-     * work of its own (render, schema check, write), and at 900 modules one thread made the stage as long as the
-     * builds. The results keep the order of {@code work}.
-     */
-    private static List<StepResult> inParallel(List<java.util.concurrent.Callable<StepResult>> work, int parallelism)
-            throws IOException {
-        if (parallelism <= 1) {
-            List<StepResult> results = new ArrayList<>();
-            for (var w : work) {
-                results.add(call(w));
-            }
-            return results;
-        }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallelism, r -> {
-            Thread t = new Thread(r, "sboms");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<StepResult> results = new ArrayList<>();
-            for (var f : pool.invokeAll(work)) {
-                results.add(f.get());
-            }
-            return results;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while writing SBOMs");
-        } catch (java.util.concurrent.ExecutionException e) {
-            // step() turns every Exception into a failed step: what arrives here is an Error.
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static StepResult call(java.util.concurrent.Callable<StepResult> work) throws IOException {
-        try {
-            return work.call();
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @FunctionalInterface
@@ -160,7 +107,7 @@ public class SbomWriter {
      * new generator with a new ObjectMapper for every SBOM, and each mapper introspects the model's classes and builds
      * its serializers again on its first use (about 1 ms, most of a module's SBOM). The library's generator still
      * prepares each SBOM (bomFormat, specVersion) and renders it; it renders with the first generator's mapper, set up
-     * by the library the same way, whose serializers are then built once. One per thread of the stage.
+     * by the library the same way, whose serializers are then built once. One per stage call, on its one thread.
      */
     private static final class Generator {
         private com.fasterxml.jackson.databind.ObjectMapper mapper;
