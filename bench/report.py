@@ -88,7 +88,9 @@ def main():
 
     def load_line(section):
         b, a = first(("load", section, "before", "value")), first(("load", section, "after", "value"))
-        return "Load average (1 min) before / after this section: %s / %s." % (fx(b, "{:.2f}"), fx(a, "{:.2f}"))
+        t0, t1 = first(("load", section, "before", "epoch")), first(("load", section, "after", "epoch"))
+        took = " It took %.0f s." % (t1 - t0) if t0 is not None and t1 is not None else ""
+        return "Load average (1 min) before / after this section: %s / %s.%s" % (fx(b, "{:.2f}"), fx(a, "{:.2f}"), took)
 
     w("# Benchmarks\n")
     w("Written by `bench/run.sh` (see the README); figures are **min / median / max** over repeated runs, ratios are "
@@ -332,7 +334,18 @@ def main():
         for v in variants:
             runs = get("webhook", HOOK_ACCEPTED, v, "runs_recorded")
             if runs:
-                w("\nRuns recorded per round (warm-up included), %s: %s." % (v, mmm(runs)))
+                sent = [1 + a + b for a, b in zip(get("webhook", HOOK_ACCEPTED, v, "warmup_requests"),
+                                                  get("webhook", HOOK_ACCEPTED, v, "requests"))]
+                w("\nFile store, %s: run records in the state directory after a round: %s; requests answered in the "
+                  "round (the first, the warm-up's and the measured ones, all distinct tags and deliveries; wrk does not count "
+                  "the up to 2 × 16 in flight when it stops): %s." % (
+                      v, mmm(runs), mmm(sent)))
+        distinct = float(META.get("hotfixes", "0") or 0) - 2
+        over = [c for c in cases for t in variants + ["webhook"]
+                if any(x > distinct for x in get("webhook", c, t, "requests")) and c != CASE_IGNORED]
+        if distinct > 0 and over:
+            w("\n**A measured round sent more requests than there are distinct tags (%d): tags repeated, the repeats "
+              "were duplicates** (%s). Raise HOTFIXES." % (distinct, ", ".join(sorted(set(over)))))
         w("\nstella-release's block: %s adnanh/webhook's block: %s\n" % (load_line("webhook-stella"), load_line("webhook-hook")))
 
     # 4. Scale

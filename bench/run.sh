@@ -113,11 +113,12 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
 # The machine may be shared: its load before and after each section is part of the report.
-section_load() { record load "$1" "$2" value "$(loadavg)"; }
+section_load() { record load "$1" "$2" value "$(loadavg)"; record load "$1" "$2" epoch "$(date +%s)"; }
 record machine load before value "$(loadavg)"
 record meta date - - "$(date -u '+%Y-%m-%d %H:%M UTC')"
 record meta commit - - "$(git rev-parse --short HEAD)"
 record meta dirty - - "$([ -n "$(git status --porcelain --untracked-files=no)" ] && echo yes || echo no)"
+record meta hotfixes - - "${HOTFIXES:-60000}"
 record meta settings - - "SECTIONS='$SECTIONS' VARIANTS='${VARIANTS[*]}' SIZES='$SIZES' SIZES_SLEEP='$SIZES_SLEEP' SIZES_HUGE='$SIZES_HUGE' REPS=$REPS REPS_LARGE=$REPS_LARGE ROUNDS=$ROUNDS WRK_SECONDS=$WRK_SECONDS WARMUP_SECONDS=$WARMUP_SECONDS WEBHOOK_CASES='$WEBHOOK_CASES' SCALE_RUNS=$SCALE_RUNS SCALE_SECONDS=$SCALE_SECONDS"
 [ -n "${BASE_DIR:-}" ] && record meta base - - "$(git -C "$BASE_DIR" rev-parse --short HEAD 2>/dev/null || echo "$BASE_DIR")"
 
@@ -179,7 +180,7 @@ fi
 # --- The service: a bench configuration and properties (state, queue and port in the scratch directory) ---
 SECRET=bench-$(date +%s)-secret
 export STELLA_WEBHOOK_SECRET=$SECRET STELLA_DISPATCH_TOKEN=bench-token
-HOTFIXES=${HOTFIXES:-40000}
+HOTFIXES=${HOTFIXES:-60000}   # distinct tags per body file: more than a round sends
 svc_setup() {
   [ -f "$WORK/release-svc.yaml" ] && return
   # Webhook runs copy a 9-module workspace whose commands are `true` (cheap real runs, every stage) instead of cloning.
@@ -269,8 +270,8 @@ fi
 
 # --- 3. Webhook intake: stella-release serve, then adnanh/webhook, each tool in its own block ---
 WRK=(wrk -t2 -c16 --latency)
-wrk_run() { # wrk_run URL BODIES OFFSET SECONDS -> RESULT line
-  "${WRK[@]}" -d"$4"s -s bench/wrk.lua "$1" -- "/${1#http://127.0.0.1:*/}" "$2" "$3" 2 | grep '^RESULT' || true
+wrk_run() { # wrk_run URL BODIES OFFSET SECONDS DELIVERY-PREFIX -> RESULT line
+  "${WRK[@]}" -d"$4"s -s bench/wrk.lua "$1" -- "/${1#http://127.0.0.1:*/}" "$2" "$3" 2 "$5" | grep '^RESULT' || true
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
 case_name() {
@@ -300,9 +301,10 @@ webhook_stella_round() { # webhook_stella_round CASE ROUND VARIANT
     -H "X-Gitea-Signature: $(head -1 "$bodies" | cut -f1)" --data-binary "$(head -1 "$bodies" | cut -f2)" "$url" >"$WORK/answer.json"
   echo "bench:   first answer: $(cat "$WORK/answer.json")"
   local res
-  res=$(wrk_run "$url" "$(case_warm "$c")" 1 "$WARMUP_SECONDS"); echo "bench:   warm-up ${WARMUP_SECONDS}s: $res"
+  res=$(wrk_run "$url" "$(case_warm "$c")" 1 "$WARMUP_SECONDS" warm); echo "bench:   warm-up ${WARMUP_SECONDS}s: $res"
   record webhook "$case_" "$v" warmup_rps "$(field rps "$res")"
-  res=$(wrk_run "$url" "$bodies" 2 "$WRK_SECONDS"); echo "bench:   $res"
+  record webhook "$case_" "$v" warmup_requests "$(field requests "$res")"
+  res=$(wrk_run "$url" "$bodies" 2 "$WRK_SECONDS" measured); echo "bench:   $res"
   for k in rps p50_ms p99_ms requests non2xx sockerr; do record webhook "$case_" "$v" "$k" "$(field $k "$res")"; done
   if [ "$c" = accepted ]; then
     record webhook "$case_" "$v" runs_recorded "$(find "$WORK/$name/state/runs" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)"
@@ -323,8 +325,8 @@ webhook_hook_round() { # webhook_hook_round CASE ROUND
     sleep 0.02
   done
   local url="http://127.0.0.1:$HOOK_PORT/hooks/gitea" res
-  wrk_run "$url" "$(case_warm "$c")" 1 3 >/dev/null
-  res=$(wrk_run "$url" "$bodies" 2 "$WRK_SECONDS"); echo "bench:   $res"
+  wrk_run "$url" "$(case_warm "$c")" 1 3 warm >/dev/null
+  res=$(wrk_run "$url" "$bodies" 2 "$WRK_SECONDS" measured); echo "bench:   $res"
   for k in rps p50_ms p99_ms requests non2xx sockerr; do record webhook "$case_" webhook "$k" "$(field $k "$res")"; done
   kill "$hook_pid"; wait "$hook_pid" 2>/dev/null || true
 }
