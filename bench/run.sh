@@ -200,6 +200,10 @@ wait_healthy() { # wait_healthy PID PORT LOG: until /observe/health answers 200 
     sleep 0.02
   done
 }
+port_free() { # port_free PORT: until nothing answers on it (at most 10 s): the previous process has let it go
+  local i=0
+  while curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/" && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.02; done
+}
 # start_serve VARIANT NAME CONFIG [EXTRA PROPERTIES]: starts serve on the state $WORK/NAME/state (kept if it exists),
 # waits for health; sets SERVE_PID, STARTUP_MS.
 start_serve() {
@@ -209,6 +213,7 @@ start_serve() {
   { cat "$(vhome "$variant")/config/application.properties"; printf '\nstella.dispatch.dir = %s\n%s\n' "$WORK/$name/queue" "$extra"; } \
     >"$WORK/$name.properties"
   vcmd "$variant"
+  port_free "$PORT"
   local t0; t0=$(now_ms)
   "${CMD[@]}" serve --port "$PORT" --state "$WORK/$name/state" --config "$config" \
     --properties "$WORK/$name.properties" >>"$WORK/$name/serve.log" 2>&1 &
@@ -228,6 +233,7 @@ if has serve; then
     if [ "$v" = minimal ]; then
       echo "bench: start-up run $r/$REPS: minimal Camel application"
       mkdir -p "$WORK/minimal-$r"
+      port_free "$PORT"
       t0=$(now_ms)
       "$JAVA_BIN" -Dcamel.server.port="$PORT" -Dcamel.management.port="$PORT" -jar "$MINIMAL_JAR" >"$WORK/minimal-$r/out.log" 2>&1 &
       mpid=$!; PIDS+=("$mpid")
@@ -317,18 +323,28 @@ webhook_hook_round() { # webhook_hook_round CASE ROUND
   local case_; case_=$(case_name "$c")
   local bodies; bodies=$(case_bodies "$c")
   echo "bench: webhook '$case_' round $r/$ROUNDS: adnanh/webhook"
-  webhook -hooks "$WORK/hooks.json" -ip 127.0.0.1 -port "$HOOK_PORT" >"$WORK/webhook.log" 2>&1 &
-  local hook_pid=$!; PIDS+=("$hook_pid")
-  local i=0
-  until curl -s -o /dev/null "http://127.0.0.1:$HOOK_PORT/"; do
-    i=$((i + 1)); [ $i -lt 1500 ] || { echo "bench: adnanh/webhook did not start:"; cat "$WORK/webhook.log"; exit 1; }
-    sleep 0.02
+  # Started again when it could not bind (the previous round's socket can linger a moment), up to 5 times.
+  local hook_pid="" attempt i
+  for attempt in 1 2 3 4 5; do
+    webhook -hooks "$WORK/hooks.json" -ip 127.0.0.1 -port "$HOOK_PORT" >"$WORK/webhook.log" 2>&1 &
+    hook_pid=$!; PIDS+=("$hook_pid")
+    i=0
+    until curl -s -o /dev/null "http://127.0.0.1:$HOOK_PORT/"; do
+      kill -0 "$hook_pid" 2>/dev/null || break
+      i=$((i + 1)); [ $i -lt 1500 ] || { echo "bench: adnanh/webhook did not answer:"; cat "$WORK/webhook.log"; exit 1; }
+      sleep 0.02
+    done
+    kill -0 "$hook_pid" 2>/dev/null && break
+    echo "bench:   adnanh/webhook exited at start (attempt $attempt): $(tail -1 "$WORK/webhook.log")"
+    wait "$hook_pid" 2>/dev/null || true; hook_pid=""; sleep 1
   done
+  [ -n "$hook_pid" ] || { echo "bench: adnanh/webhook did not start"; exit 1; }
   local url="http://127.0.0.1:$HOOK_PORT/hooks/gitea" res
   wrk_run "$url" "$(case_warm "$c")" 1 3 warm >/dev/null
   res=$(wrk_run "$url" "$bodies" 2 "$WRK_SECONDS" measured); echo "bench:   $res"
   for k in rps p50_ms p99_ms requests non2xx sockerr; do record webhook "$case_" webhook "$k" "$(field $k "$res")"; done
   kill "$hook_pid"; wait "$hook_pid" 2>/dev/null || true
+  port_free "$HOOK_PORT"
 }
 if has webhooks; then
   svc_setup
