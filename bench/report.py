@@ -356,7 +356,7 @@ def main():
         w("## 4. The run API and the dashboard with many runs in the store\n")
         for v in scale_v[:1]:
             w("`serve` (%s, file store) with %d runs in its state directory, counted through `/api/v1/runs` page by "
-              "page: one real run (a webhook, executed to its end) and finished records made from it by "
+              "page: one real run (a webhook, run to its end: it fails at validation like every webhook run of the bench) and finished records made from it by "
               "`bench/gen.py runs` (own id, tag, delivery and times; one in ten failed), which `serve` reads at start "
               "as its own. Accepted webhooks would be the real path but stay queued and execute for hours, 2 at a "
               "time, so they are not used here. Retention is raised for this section (it keeps 1,000 by default). "
