@@ -16,7 +16,7 @@
 #   VARIANTS        stella-release variants, default "after-jar after" ("before after-jar after" with BASE_DIR);
 #                   e.g. VARIANTS="before after" to skip after-jar. serve and webhooks use them without after-jar.
 #   SIZES           module counts for `true`, default "9 90 900"; REPS runs each (default 5), REPS_LARGE at 900 (3)
-#   SIZES_SLEEP     module counts for `sleep 0.2`, default "9 90"; REPS each; 900 costs ~95 s a run per tool
+#   SIZES_SLEEP     module counts for `sleep 0.2`, default "9 90" ("" to skip); REPS each; 900 costs ~95 s a run per tool
 #                   (REPS_SLEEP_LARGE, default 1)
 #   SIZES_HUGE      N=9000 × `true`, once, for HUGE_VARIANTS (default "after") and make; default 9000, "" to skip
 #   ROUNDS          webhook rounds per tool and case, default 3; WRK_SECONDS per measured round (10);
@@ -38,7 +38,7 @@ ROUNDS=${ROUNDS:-3}
 WRK_SECONDS=${WRK_SECONDS:-10}
 WARMUP_SECONDS=${WARMUP_SECONDS:-20}
 SIZES=${SIZES:-9 90 900}
-SIZES_SLEEP=${SIZES_SLEEP:-9 90}
+SIZES_SLEEP=${SIZES_SLEEP-9 90}
 SIZES_HUGE=${SIZES_HUGE-9000}
 HUGE_VARIANTS=${HUGE_VARIANTS:-after}
 WEBHOOK_CASES=${WEBHOOK_CASES:-ignored accepted accepted-pg}
