@@ -54,6 +54,11 @@ public class RunRegistry implements RunRecords {
     // Keyed by lane: "real <tag>" / "dry <tag>", and the release key with the same prefix.
     private final Map<String, String> latestRunByTag = new HashMap<>();
     private final Map<String, Set<String>> activeRunsByRelease = new HashMap<>();
+    // Every run per lane and tag (so forgetting the latest finds the one before without a scan), and the finished
+    // runs oldest first (what retention may prune): a run's end and its pruning cost no scan of all runs.
+    private final Map<String, Set<String>> runsByTag = new HashMap<>();
+    private final java.util.NavigableMap<Position, String> finishedOldestFirst = new java.util.TreeMap<>(
+            Comparator.comparing(Position::createdAt).thenComparing(Position::id));
     private final Retention retention;
     private long nextVersion;
     // Per run: the version on disk; a run's lock orders its writes.
@@ -249,6 +254,7 @@ public class RunRegistry implements RunRecords {
         }
         if (previous == null) {
             String tag = lane(run.dryRun(), run.tag());
+            runsByTag.computeIfAbsent(tag, k -> new java.util.HashSet<>()).add(run.id());
             String latest = latestRunByTag.get(tag);
             if (latest == null || !run.createdAt().isBefore(runs.get(latest).createdAt())) {
                 latestRunByTag.put(tag, run.id());
@@ -257,8 +263,10 @@ public class RunRegistry implements RunRecords {
         String release = lane(run.dryRun(), releaseKey(run));
         if (run.state().active()) {
             activeRunsByRelease.computeIfAbsent(release, k -> new LinkedHashSet<>()).add(run.id());
+            finishedOldestFirst.remove(Position.of(run));
         } else {
             forgetActive(release, run.id());
+            finishedOldestFirst.put(Position.of(run), run.id());
         }
         return version;
     }
@@ -276,12 +284,18 @@ public class RunRegistry implements RunRecords {
         versions.remove(run.id());
         forgetActive(lane(run.dryRun(), releaseKey(run)), run.id());
         run.deliveries().forEach(d -> runByDelivery.remove(d, run.id()));
+        finishedOldestFirst.remove(Position.of(run));
         String tag = lane(run.dryRun(), run.tag());
+        Set<String> sameTag = runsByTag.get(tag);
+        if (sameTag != null && sameTag.remove(run.id()) && sameTag.isEmpty()) {
+            runsByTag.remove(tag);
+        }
         if (run.id().equals(latestRunByTag.get(tag))) {
             latestRunByTag.remove(tag);
-            runs.values().stream().filter(r -> r.tag().equals(run.tag()) && r.dryRun() == run.dryRun())
-                    .max(Comparator.comparing(RunRecord::createdAt))
-                    .ifPresent(r -> latestRunByTag.put(tag, r.id()));
+            if (sameTag != null) {
+                sameTag.stream().map(runs::get).max(Comparator.comparing(RunRecord::createdAt))
+                        .ifPresent(r -> latestRunByTag.put(tag, r.id()));
+            }
         }
     }
 
@@ -373,8 +387,8 @@ public class RunRegistry implements RunRecords {
         synchronized (this) {
             Instant cutoff = now.minus(retention.maxAge());
             int excess = runs.size() - retention.maxCount();
-            List<RunRecord> finished = runs.values().stream().filter(r -> !r.state().active())
-                    .sorted(NEWEST_FIRST.reversed()).toList();
+            // Oldest first (by creation, then id), as the finished runs are indexed: no scan of the active ones.
+            List<RunRecord> finished = finishedOldestFirst.values().stream().map(runs::get).toList();
             for (RunRecord run : finished) {
                 Instant ended = run.finishedAt() != null ? run.finishedAt() : run.createdAt();
                 if (excess > 0 || ended.isBefore(cutoff)) {
