@@ -64,6 +64,13 @@ public class RunRegistry implements RunRecords {
     // Per run: the version on disk; a run's lock orders its writes.
     private final Map<String, Object> writeLocks = new ConcurrentHashMap<>();
     private final Map<String, Long> durableVersions = new ConcurrentHashMap<>();
+    // New runs (and deliveries added to them) are recorded in the journal, group-committed; a run's own file is
+    // written from its first change on (it starts), and from then on is its record. The runs with a file:
+    private final Set<String> onFile = ConcurrentHashMap.newKeySet();
+    private final com.fasterxml.jackson.databind.ObjectWriter compact;
+    private final RunJournal journal;
+    /** A journal file is started afresh past this size. */
+    static final long JOURNAL_SEGMENT_BYTES = 8L * 1024 * 1024;
 
     /** How long finished runs are kept, and how many runs at most (active runs are never pruned). */
     public record Retention(java.time.Duration maxAge, int maxCount) {
@@ -87,7 +94,8 @@ public class RunRegistry implements RunRecords {
     public RunRegistry(Path stateDir, Retention retention) {
         this.runsDir = stateDir.resolve("runs").toAbsolutePath().normalize();
         this.retention = retention;
-        load();
+        this.compact = json.writer().without(SerializationFeature.INDENT_OUTPUT);
+        this.journal = load();
     }
 
     @Override
@@ -101,16 +109,45 @@ public class RunRegistry implements RunRecords {
         return runsDir.resolve(id);
     }
 
-    private synchronized void load() {
-        if (!Files.isDirectory(runsDir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.list(runsDir)) {
-            for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(".json"))::iterator) {
-                RunRecord run = json.readValue(file.toFile(), RunRecord.class);
-                long version = remember(run);
-                durableVersions.put(run.id(), version);
+    /**
+     * Reads the runs' own files, then the journal (records of runs without a file yet; a torn record at its end
+     * is cut off), and opens the journal for new records.
+     */
+    private synchronized RunJournal load() {
+        try {
+            if (Files.isDirectory(runsDir)) {
+                try (Stream<Path> files = Files.list(runsDir)) {
+                    for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(".json"))::iterator) {
+                        RunRecord run = json.readValue(file.toFile(), RunRecord.class);
+                        long version = remember(run);
+                        durableVersions.put(run.id(), version);
+                        onFile.add(run.id());
+                    }
+                }
             }
+            // The journal, oldest first: a run's last record wins unless it has a file (newer by construction);
+            // a D cancels the records before it (the run was pruned).
+            Map<String, RunRecord> journaled = new java.util.LinkedHashMap<>();
+            Map<Long, Set<String>> puts = new HashMap<>();
+            for (var segment : RunJournal.readAll(runsDir).entrySet()) {
+                Set<String> ids = new java.util.HashSet<>();
+                puts.put(segment.getKey(), ids);
+                for (RunJournal.Read read : segment.getValue()) {
+                    if (read.type() == RunJournal.DELETE) {
+                        journaled.remove(read.id());
+                        continue;
+                    }
+                    RunRecord run = json.readValue(read.json(), RunRecord.class);
+                    ids.add(run.id());
+                    if (!onFile.contains(run.id())) {
+                        journaled.put(run.id(), run);
+                    }
+                }
+            }
+            for (RunRecord run : journaled.values()) {
+                durableVersions.put(run.id(), remember(run));
+            }
+            return RunJournal.open(runsDir, JOURNAL_SEGMENT_BYTES, puts, id -> !journaled.containsKey(id));
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the run records in " + runsDir, e);
         }
@@ -128,10 +165,11 @@ public class RunRegistry implements RunRecords {
         Decision decision = decide(request, now);
         Submission submission = decision.submission();
         try {
-            persist(submission.run().id());
+            persist(submission.run().id(), true);
         } catch (UncheckedIOException e) {
             if (submission instanceof Submission.Accepted accepted) {
                 forget(accepted.run());
+                journal.settled(accepted.run().id()); // nothing of it is kept
             } else if (decision.before() != null) {
                 remember(decision.before()); // not acknowledged: the failed run stays failed, and is not run
             }
@@ -229,7 +267,7 @@ public class RunRegistry implements RunRecords {
     @Override
     public void save(RunRecord run) {
         remember(run);
-        persist(run.id());
+        persist(run.id(), false);
     }
 
     /** Changes a run from its current record, so concurrent changes (a delivery added, a state change) both stay. */
@@ -240,7 +278,7 @@ public class RunRegistry implements RunRecords {
             updated = change.apply(runs.get(id));
             remember(updated);
         }
-        persist(id);
+        persist(id, false);
         return updated;
     }
 
@@ -306,17 +344,26 @@ public class RunRegistry implements RunRecords {
     }
 
     /**
-     * Writes the run's latest record unless a version at least as new is on disk already. Every writer
-     * writes the newest record under the run's lock, so the file never goes back to an older one.
+     * Writes the run's latest record unless a version at least as new is on disk already: to the journal for an
+     * intake's decision about a run that has no file yet ({@code journaled}), else to the run's own file. Every
+     * writer writes the newest record under the run's lock, so the record never goes back to an older one, and
+     * once a run has a file no journal record of it is newer.
      */
-    private void persist(String id) {
+    private void persist(String id, boolean journaled) {
         synchronized (writeLocks.computeIfAbsent(id, k -> new Object())) {
             Versioned latest = latest(id);
             if (latest.run() == null || latest.version() <= durableVersions.getOrDefault(id, 0L)) {
                 return;
             }
             try {
-                Files2.writeDurably(runsDir.resolve(id + ".json"), json.writeValueAsBytes(latest.run()));
+                if (journaled && !onFile.contains(id)) {
+                    journal.put(id, compact.writeValueAsBytes(latest.run()));
+                } else {
+                    Files2.writeDurably(runsDir.resolve(id + ".json"), json.writeValueAsBytes(latest.run()));
+                    if (onFile.add(id)) {
+                        journal.settled(id);
+                    }
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("could not record run " + id + " in " + runsDir, e);
             }
@@ -402,7 +449,12 @@ public class RunRegistry implements RunRecords {
             // Under the run's write lock, so no write of it is under way; it is out of memory, so none follows.
             synchronized (writeLocks.computeIfAbsent(run.id(), k -> new Object())) {
                 try {
+                    if (journal.holds(run.id())) {
+                        journal.delete(run.id()); // before its file goes: the journal's record must not bring it back
+                    }
                     Files.deleteIfExists(runsDir.resolve(run.id() + ".json"));
+                    onFile.remove(run.id());
+                    journal.settled(run.id());
                     Files2.deleteRecursively(runDir(run.id()));
                 } catch (IOException e) {
                     // Read back at the next start, and pruned then.
