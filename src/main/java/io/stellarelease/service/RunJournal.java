@@ -268,12 +268,6 @@ final class RunJournal implements AutoCloseable {
                 startSegment(); // the first append (a failure here fails this append only)
             }
             pending.add(entry);
-            entry.segment = currentSegment;
-            if (type == PUT) {
-                // Counted before the flush: a settle that comes after the acknowledgement finds it.
-                unsettled.get(currentSegment).add(id);
-                lastPut.put(id, currentSegment);
-            }
             while (flushing && !entry.done) {
                 try {
                     wait();
@@ -291,6 +285,15 @@ final class RunJournal implements AutoCloseable {
             flushing = true;
             batch = pending;
             pending = new ArrayList<>();
+            // The file this batch goes to (the current one: a new file starts only after a flush). Counted before
+            // the flush: the settle of a run comes after its acknowledgement, under the same run's lock.
+            for (Entry e : batch) {
+                e.segment = currentSegment;
+                if (e.type == PUT) {
+                    unsettled.get(currentSegment).add(e.id);
+                    lastPut.put(e.id, currentSegment);
+                }
+            }
         }
         IOException failure = null;
         FileChannel out;

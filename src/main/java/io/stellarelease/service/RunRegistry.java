@@ -71,6 +71,7 @@ public class RunRegistry implements RunRecords {
     private final RunJournal journal;
     /** A journal file is started afresh past this size. */
     static final long JOURNAL_SEGMENT_BYTES = 8L * 1024 * 1024;
+    private final long journalSegmentBytes;
 
     /** How long finished runs are kept, and how many runs at most (active runs are never pruned). */
     public record Retention(java.time.Duration maxAge, int maxCount) {
@@ -92,8 +93,14 @@ public class RunRegistry implements RunRecords {
     }
 
     public RunRegistry(Path stateDir, Retention retention) {
+        this(stateDir, retention, JOURNAL_SEGMENT_BYTES);
+    }
+
+    /** With journal files started afresh past {@code journalSegmentBytes} (tests: small, to rotate often). */
+    RunRegistry(Path stateDir, Retention retention, long journalSegmentBytes) {
         this.runsDir = stateDir.resolve("runs").toAbsolutePath().normalize();
         this.retention = retention;
+        this.journalSegmentBytes = journalSegmentBytes;
         this.compact = json.writer().without(SerializationFeature.INDENT_OUTPUT);
         this.journal = load();
     }
@@ -147,7 +154,7 @@ public class RunRegistry implements RunRecords {
             for (RunRecord run : journaled.values()) {
                 durableVersions.put(run.id(), remember(run));
             }
-            return RunJournal.open(runsDir, JOURNAL_SEGMENT_BYTES, puts, id -> !journaled.containsKey(id));
+            return RunJournal.open(runsDir, journalSegmentBytes, puts, id -> !journaled.containsKey(id));
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the run records in " + runsDir, e);
         }

@@ -357,6 +357,30 @@ class RunRegistryTest {
     }
 
     @Test
+    void prunedRunsNeverComeBackFromJournalFilesThatOutliveThem() throws Exception {
+        // A new journal file after every flush: each run's record in a file of its own, retired in order.
+        RunRegistry.Retention keepThree = new RunRegistry.Retention(java.time.Duration.ofDays(30), 3);
+        RunRegistry registry = new RunRegistry(state, keepThree, 1);
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        List<RunRecord> runs = new ArrayList<>();
+        for (int t = 1; t <= 5; t++) {
+            runs.add(registry.submit(webhook("suite-2026.04." + t, "2026.04." + t, "d-" + t), start.plusSeconds(t)).run());
+        }
+        assertThat(journalFiles()).hasSize(6); // five records, then a new empty file
+        // Run 1 stays queued (only in the oldest journal file); 2..4 finish (own files) and 2, 3 are pruned.
+        for (int i = 1; i <= 3; i++) {
+            registry.update(runs.get(i).id(), r -> r.withState(RunState.SUCCEEDED, start.plusSeconds(100), null));
+        }
+        assertThat(registry.prune(start.plusSeconds(200))).extracting(RunRecord::tag)
+                .containsExactly("suite-2026.04.2", "suite-2026.04.3");
+        RunRegistry restarted = new RunRegistry(state, keepThree, 1);
+        assertThat(restarted.list(null)).extracting(RunRecord::tag)
+                .containsExactlyInAnyOrder("suite-2026.04.1", "suite-2026.04.4", "suite-2026.04.5");
+        assertThat(restarted.get(runs.get(0).id())).contains(runs.get(0));
+        assertThat(restarted.get(runs.get(4).id())).contains(runs.get(4));
+    }
+
+    @Test
     void pagesFollowOneAnotherWithoutRepeatsOrGapsWhileRunsArrive() {
         RunRegistry registry = new RunRegistry(state);
         Instant start = Instant.parse("2026-01-01T00:00:00Z");
