@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import sys
+import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLE = os.path.join(REPO, "examples", "stellaops")
@@ -143,6 +144,54 @@ def hooks(dest, secret):
         json.dump(hook, f)
 
 
+def runs(template, count):
+    """`count` finished run records beside `template` (a real run's record, state/runs/<id>.json), one a minute
+    back from the template's time: every one with its own id, hotfix tag, version and delivery, every tenth
+    failed (with an error), the others succeeded. They share the template's release directory.
+    The service reads them at start-up as it reads its own."""
+    import datetime
+    import random
+    with open(template) as f:
+        base = json.load(f)
+    runs_dir = os.path.dirname(template)
+    t0 = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    rnd = random.Random(7)
+    iso = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for i in range(1, count + 1):
+        created = t0 - datetime.timedelta(minutes=i)
+        rec = dict(base)
+        rec["id"] = created.strftime("%Y%m%d-%H%M%S") + "-" + "%x" % rnd.randrange(0x10000, 0x100000)
+        n = 100000 + i
+        rec["tag"] = "suite-2026.04.%d" % n
+        rec["version"] = "2026.04.%d" % n
+        rec["deliveries"] = ["bench-stored-%d" % i]
+        rec["createdAt"] = iso(created)
+        rec["startedAt"] = iso(created + datetime.timedelta(seconds=1))
+        rec["finishedAt"] = iso(created + datetime.timedelta(seconds=20))
+        upper = str(base.get("state", "")).isupper()
+        if i % 10 == 0:
+            rec["state"] = "FAILED" if upper else "failed"
+            rec["error"] = "stage build-modules failed: M0003 exited with 1 (benchmark record)"
+        else:
+            rec["state"] = "SUCCEEDED" if upper else "succeeded"
+            rec["error"] = None
+        with open(os.path.join(runs_dir, rec["id"] + ".json"), "w") as f:
+            json.dump(rec, f)
+
+
+def count_runs(base_url):
+    """How many runs the service lists: /api/v1/runs page after page."""
+    total, cursor = 0, None
+    while True:
+        url = base_url + "/api/v1/runs?limit=200" + ("&cursor=" + urllib.request.quote(cursor) if cursor else "")
+        with urllib.request.urlopen(url) as r:
+            page = json.load(r)
+        total += len(page["runs"])
+        cursor = page.get("next")
+        if not cursor:
+            return total
+
+
 if __name__ == "__main__":
     what, args = sys.argv[1], sys.argv[2:]
     if what == "workspace":
@@ -153,6 +202,13 @@ if __name__ == "__main__":
         makefile(args[0], int(args[1]), args[2].split(" "))
     elif what == "bodies-release":
         bodies(args[0], args[1], ["suite-2026.04.%d" % i for i in range(1, int(args[2]) + 1)])
+    elif what == "bodies-warm":
+        # Release tags of another version, for warm-ups: the measured round's tags stay new.
+        bodies(args[0], args[1], ["suite-2026.10.%d" % i for i in range(1, int(args[2]) + 1)])
+    elif what == "runs":
+        runs(args[0], int(args[1]))
+    elif what == "count-runs":
+        print(count_runs(args[0]))
     elif what == "bodies-other":
         bodies(args[0], args[1], ["v1.0.%d" % i for i in range(int(args[2]))])
     elif what == "hooks":

@@ -1,7 +1,9 @@
 -- wrk script: POSTs signed Gitea `create` webhooks read from a file of "signature<TAB>body" lines.
 -- Each wrk thread walks its own slice (thread i takes lines offset+i, offset+i+threads, ...), so with enough
--- lines every request carries a distinct tag. Args: <path> <lines file> <offset> <threads>.
-local path, sigs, bodies, idx, stride = "/", {}, {}, 1, 1
+-- lines every request carries a distinct tag. Args: <path> <lines file> <offset> <threads> [<delivery prefix>]: each
+-- request's X-Gitea-Delivery is the prefix and its line number, so two runs of wrk with different prefixes never
+-- send the same delivery id (the service answers a known delivery as a duplicate, without a new record).
+local path, sigs, bodies, idx, stride, prefix = "/", {}, {}, 1, 1, "bench-"
 local counter = 0
 
 function setup(thread)
@@ -17,6 +19,7 @@ function init(args)
     bodies[#bodies + 1] = line:sub(tab + 1)
   end
   stride = tonumber(args[4])
+  if args[5] then prefix = args[5] .. "-" end
   idx = tonumber(args[3]) + tid + 1
 end
 
@@ -27,7 +30,7 @@ function request()
   return wrk.format("POST", path, {
     ["Content-Type"] = "application/json",
     ["X-Gitea-Event"] = "create",
-    ["X-Gitea-Delivery"] = "bench-" .. i,
+    ["X-Gitea-Delivery"] = prefix .. i,
     ["X-Gitea-Signature"] = sigs[i],
   }, bodies[i])
 end

@@ -107,6 +107,16 @@ public final class StageRecord {
         return copy;
     }
 
+    /** True when this very step result (the same object) is recorded here; no copy, no sort. */
+    public synchronized boolean holds(StepResult step) {
+        for (StepResult s : steps) {
+            if (s == step) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public synchronized List<StepResult> failedSteps() {
         return getSteps().stream().filter(s -> s.status().failed()).toList();
     }
