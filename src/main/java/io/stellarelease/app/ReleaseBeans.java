@@ -161,7 +161,9 @@ public class ReleaseBeans implements CamelConfiguration {
     /** The pool every parallel stage runs on: {@code parallelism} threads, so at most that many builds at once. */
     @BindToRegistry
     public ExecutorService buildPool(CamelContext context) {
-        return context.getExecutorServiceManager().newFixedThreadPool(this, "build", config().effectiveParallelism());
+        // Under serve, build steps run at the run threads' priority (stella.runs.nice; 0 outside serve: unchanged).
+        return io.stellarelease.service.RunPriority.lowered(
+                context.getExecutorServiceManager().newFixedThreadPool(this, "build", config().effectiveParallelism()));
     }
 
     @BindToRegistry

@@ -39,6 +39,10 @@ public class ServiceBeans implements CamelConfiguration {
     @PropertyInject(value = "stella.runs.max-parallel", defaultValue = "2")
     private int maxParallel;
 
+    /** The nice value of the threads that execute runs and of the commands they start (0: as the service). */
+    @PropertyInject(value = "stella.runs.nice", defaultValue = "10")
+    private int runsNice;
+
     @PropertyInject(value = "stella.runs.retention.max-age", defaultValue = "P90D")
     private String retentionMaxAge;
 
@@ -97,6 +101,7 @@ public class ServiceBeans implements CamelConfiguration {
             } else {
                 records = new RunRegistry(Path.of(stateDir), retention());
             }
+            io.stellarelease.service.RunPriority.configure(runsNice);
             manager = new RunManager(records, runner, new Checkout(config, executor), runStore,
                     maxParallel, executor, metrics(context));
             if (leaseTime != null) {

@@ -92,7 +92,10 @@ public class RunManager extends ServiceSupport {
         stopping = false;
         AtomicInteger n = new AtomicInteger();
         pool = Executors.newFixedThreadPool(maxParallel, r -> {
-            Thread t = new Thread(r, "stella-run-" + n.incrementAndGet());
+            Thread t = new Thread(() -> {
+                RunPriority.applyToThisThread(); // stella.runs.nice: the intake goes first
+                r.run();
+            }, "stella-run-" + n.incrementAndGet());
             t.setDaemon(false);
             return t;
         });

@@ -54,11 +54,24 @@ public class RunRegistry implements RunRecords {
     // Keyed by lane: "real <tag>" / "dry <tag>", and the release key with the same prefix.
     private final Map<String, String> latestRunByTag = new HashMap<>();
     private final Map<String, Set<String>> activeRunsByRelease = new HashMap<>();
+    // Every run per lane and tag (so forgetting the latest finds the one before without a scan), and the finished
+    // runs oldest first (what retention may prune): a run's end and its pruning cost no scan of all runs.
+    private final Map<String, Set<String>> runsByTag = new HashMap<>();
+    private final java.util.NavigableMap<Position, String> finishedOldestFirst = new java.util.TreeMap<>(
+            Comparator.comparing(Position::createdAt).thenComparing(Position::id));
     private final Retention retention;
     private long nextVersion;
     // Per run: the version on disk; a run's lock orders its writes.
     private final Map<String, Object> writeLocks = new ConcurrentHashMap<>();
     private final Map<String, Long> durableVersions = new ConcurrentHashMap<>();
+    // New runs (and deliveries added to them) are recorded in the journal, group-committed; a run's own file is
+    // written from its first change on (it starts), and from then on is its record. The runs with a file:
+    private final Set<String> onFile = ConcurrentHashMap.newKeySet();
+    private final com.fasterxml.jackson.databind.ObjectWriter compact;
+    private final RunJournal journal;
+    /** A journal file is started afresh past this size. */
+    static final long JOURNAL_SEGMENT_BYTES = 8L * 1024 * 1024;
+    private final long journalSegmentBytes;
 
     /** How long finished runs are kept, and how many runs at most (active runs are never pruned). */
     public record Retention(java.time.Duration maxAge, int maxCount) {
@@ -80,9 +93,16 @@ public class RunRegistry implements RunRecords {
     }
 
     public RunRegistry(Path stateDir, Retention retention) {
+        this(stateDir, retention, JOURNAL_SEGMENT_BYTES);
+    }
+
+    /** With journal files started afresh past {@code journalSegmentBytes} (tests: small, to rotate often). */
+    RunRegistry(Path stateDir, Retention retention, long journalSegmentBytes) {
         this.runsDir = stateDir.resolve("runs").toAbsolutePath().normalize();
         this.retention = retention;
-        load();
+        this.journalSegmentBytes = journalSegmentBytes;
+        this.compact = json.writer().without(SerializationFeature.INDENT_OUTPUT);
+        this.journal = load();
     }
 
     @Override
@@ -96,16 +116,45 @@ public class RunRegistry implements RunRecords {
         return runsDir.resolve(id);
     }
 
-    private synchronized void load() {
-        if (!Files.isDirectory(runsDir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.list(runsDir)) {
-            for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(".json"))::iterator) {
-                RunRecord run = json.readValue(file.toFile(), RunRecord.class);
-                long version = remember(run);
-                durableVersions.put(run.id(), version);
+    /**
+     * Reads the runs' own files, then the journal (records of runs without a file yet; a torn record at its end
+     * is cut off), and opens the journal for new records.
+     */
+    private synchronized RunJournal load() {
+        try {
+            if (Files.isDirectory(runsDir)) {
+                try (Stream<Path> files = Files.list(runsDir)) {
+                    for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(".json"))::iterator) {
+                        RunRecord run = json.readValue(file.toFile(), RunRecord.class);
+                        long version = remember(run);
+                        durableVersions.put(run.id(), version);
+                        onFile.add(run.id());
+                    }
+                }
             }
+            // The journal, oldest first: a run's last record wins unless it has a file (newer by construction);
+            // a D cancels the records before it (the run was pruned).
+            Map<String, RunRecord> journaled = new java.util.LinkedHashMap<>();
+            Map<Long, Set<String>> puts = new HashMap<>();
+            for (var segment : RunJournal.readAll(runsDir).entrySet()) {
+                Set<String> ids = new java.util.HashSet<>();
+                puts.put(segment.getKey(), ids);
+                for (RunJournal.Read read : segment.getValue()) {
+                    if (read.type() == RunJournal.DELETE) {
+                        journaled.remove(read.id());
+                        continue;
+                    }
+                    RunRecord run = json.readValue(read.json(), RunRecord.class);
+                    ids.add(run.id());
+                    if (!onFile.contains(run.id())) {
+                        journaled.put(run.id(), run);
+                    }
+                }
+            }
+            for (RunRecord run : journaled.values()) {
+                durableVersions.put(run.id(), remember(run));
+            }
+            return RunJournal.open(runsDir, journalSegmentBytes, puts, id -> !journaled.containsKey(id));
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the run records in " + runsDir, e);
         }
@@ -123,10 +172,11 @@ public class RunRegistry implements RunRecords {
         Decision decision = decide(request, now);
         Submission submission = decision.submission();
         try {
-            persist(submission.run().id());
+            persist(submission.run().id(), true);
         } catch (UncheckedIOException e) {
             if (submission instanceof Submission.Accepted accepted) {
                 forget(accepted.run());
+                journal.settled(accepted.run().id()); // nothing of it is kept
             } else if (decision.before() != null) {
                 remember(decision.before()); // not acknowledged: the failed run stays failed, and is not run
             }
@@ -224,7 +274,7 @@ public class RunRegistry implements RunRecords {
     @Override
     public void save(RunRecord run) {
         remember(run);
-        persist(run.id());
+        persist(run.id(), false);
     }
 
     /** Changes a run from its current record, so concurrent changes (a delivery added, a state change) both stay. */
@@ -235,7 +285,7 @@ public class RunRegistry implements RunRecords {
             updated = change.apply(runs.get(id));
             remember(updated);
         }
-        persist(id);
+        persist(id, false);
         return updated;
     }
 
@@ -249,6 +299,7 @@ public class RunRegistry implements RunRecords {
         }
         if (previous == null) {
             String tag = lane(run.dryRun(), run.tag());
+            runsByTag.computeIfAbsent(tag, k -> new java.util.HashSet<>()).add(run.id());
             String latest = latestRunByTag.get(tag);
             if (latest == null || !run.createdAt().isBefore(runs.get(latest).createdAt())) {
                 latestRunByTag.put(tag, run.id());
@@ -257,8 +308,10 @@ public class RunRegistry implements RunRecords {
         String release = lane(run.dryRun(), releaseKey(run));
         if (run.state().active()) {
             activeRunsByRelease.computeIfAbsent(release, k -> new LinkedHashSet<>()).add(run.id());
+            finishedOldestFirst.remove(Position.of(run));
         } else {
             forgetActive(release, run.id());
+            finishedOldestFirst.put(Position.of(run), run.id());
         }
         return version;
     }
@@ -276,12 +329,18 @@ public class RunRegistry implements RunRecords {
         versions.remove(run.id());
         forgetActive(lane(run.dryRun(), releaseKey(run)), run.id());
         run.deliveries().forEach(d -> runByDelivery.remove(d, run.id()));
+        finishedOldestFirst.remove(Position.of(run));
         String tag = lane(run.dryRun(), run.tag());
+        Set<String> sameTag = runsByTag.get(tag);
+        if (sameTag != null && sameTag.remove(run.id()) && sameTag.isEmpty()) {
+            runsByTag.remove(tag);
+        }
         if (run.id().equals(latestRunByTag.get(tag))) {
             latestRunByTag.remove(tag);
-            runs.values().stream().filter(r -> r.tag().equals(run.tag()) && r.dryRun() == run.dryRun())
-                    .max(Comparator.comparing(RunRecord::createdAt))
-                    .ifPresent(r -> latestRunByTag.put(tag, r.id()));
+            if (sameTag != null) {
+                sameTag.stream().map(runs::get).max(Comparator.comparing(RunRecord::createdAt))
+                        .ifPresent(r -> latestRunByTag.put(tag, r.id()));
+            }
         }
     }
 
@@ -292,17 +351,26 @@ public class RunRegistry implements RunRecords {
     }
 
     /**
-     * Writes the run's latest record unless a version at least as new is on disk already. Every writer
-     * writes the newest record under the run's lock, so the file never goes back to an older one.
+     * Writes the run's latest record unless a version at least as new is on disk already: to the journal for an
+     * intake's decision about a run that has no file yet ({@code journaled}), else to the run's own file. Every
+     * writer writes the newest record under the run's lock, so the record never goes back to an older one, and
+     * once a run has a file no journal record of it is newer.
      */
-    private void persist(String id) {
+    private void persist(String id, boolean journaled) {
         synchronized (writeLocks.computeIfAbsent(id, k -> new Object())) {
             Versioned latest = latest(id);
             if (latest.run() == null || latest.version() <= durableVersions.getOrDefault(id, 0L)) {
                 return;
             }
             try {
-                Files2.writeDurably(runsDir.resolve(id + ".json"), json.writeValueAsBytes(latest.run()));
+                if (journaled && !onFile.contains(id)) {
+                    journal.put(id, compact.writeValueAsBytes(latest.run()));
+                } else {
+                    Files2.writeDurably(runsDir.resolve(id + ".json"), json.writeValueAsBytes(latest.run()));
+                    if (onFile.add(id)) {
+                        journal.settled(id);
+                    }
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("could not record run " + id + " in " + runsDir, e);
             }
@@ -373,8 +441,8 @@ public class RunRegistry implements RunRecords {
         synchronized (this) {
             Instant cutoff = now.minus(retention.maxAge());
             int excess = runs.size() - retention.maxCount();
-            List<RunRecord> finished = runs.values().stream().filter(r -> !r.state().active())
-                    .sorted(NEWEST_FIRST.reversed()).toList();
+            // Oldest first (by creation, then id), as the finished runs are indexed: no scan of the active ones.
+            List<RunRecord> finished = finishedOldestFirst.values().stream().map(runs::get).toList();
             for (RunRecord run : finished) {
                 Instant ended = run.finishedAt() != null ? run.finishedAt() : run.createdAt();
                 if (excess > 0 || ended.isBefore(cutoff)) {
@@ -388,7 +456,12 @@ public class RunRegistry implements RunRecords {
             // Under the run's write lock, so no write of it is under way; it is out of memory, so none follows.
             synchronized (writeLocks.computeIfAbsent(run.id(), k -> new Object())) {
                 try {
+                    if (journal.holds(run.id())) {
+                        journal.delete(run.id()); // before its file goes: the journal's record must not bring it back
+                    }
                     Files.deleteIfExists(runsDir.resolve(run.id() + ".json"));
+                    onFile.remove(run.id());
+                    journal.settled(run.id());
                     Files2.deleteRecursively(runDir(run.id()));
                 } catch (IOException e) {
                     // Read back at the next start, and pruned then.

@@ -73,8 +73,10 @@ class RunRegistryTest {
                 .collect(Collectors.toMap(RunRecord::id, Function.identity()));
         assertThat(reloaded).hasSize(tags);
         runs.forEach(run -> assertThat(reloaded.get(run.id())).isEqualTo(run));
+        // New runs are in the journal (group-committed) until they start; nothing else is left (no temporary files).
         try (var files = Files.list(state.resolve("runs"))) {
-            assertThat(files.map(f -> f.getFileName().toString())).allMatch(n -> n.endsWith(".json")).hasSize(tags);
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .allMatch(n -> n.endsWith(".json") || n.matches("journal-\\d+\\.log"));
         }
     }
 
@@ -292,6 +294,90 @@ class RunRegistryTest {
         assertThat(tight.list(null)).extracting(RunRecord::tag).containsExactly("suite-2026.04.2", "suite-2026.04.1");
         // A pruned run is forgotten entirely: its tag may start a new run.
         assertThat(tight.submit(webhook("suite-2026.04.3", "2026.04.3", "d-3"), now)).isInstanceOf(Submission.Accepted.class);
+    }
+
+    private List<Path> journalFiles() throws java.io.IOException {
+        try (var files = Files.list(state.resolve("runs"))) {
+            return files.filter(f -> f.getFileName().toString().matches("journal-\\d+\\.log")).sorted().toList();
+        }
+    }
+
+    @Test
+    void aTornRecordAtTheJournalsEndIsCutOffAndEveryCompleteOneKept() throws Exception {
+        RunRegistry registry = new RunRegistry(state);
+        List<RunRecord> runs = new ArrayList<>();
+        for (int t = 1; t <= 5; t++) {
+            runs.add(registry.submit(webhook("suite-2026.04." + t, "2026.04." + t, "d-" + t), Instant.now()).run());
+        }
+        Path journal = journalFiles().get(journalFiles().size() - 1);
+        long complete = Files.size(journal);
+        // A crash in the middle of the next append: part of a record (its header and some of its bytes) got out.
+        byte[] torn = java.util.Arrays.copyOf(Files.readAllBytes(journal), 40);
+        Files.write(journal, torn, java.nio.file.StandardOpenOption.APPEND);
+
+        RunRegistry restarted = new RunRegistry(state);
+        assertThat(restarted.list(null)).containsExactlyInAnyOrderElementsOf(runs);
+        assertThat(journal).hasSize(complete); // truncated to its last complete record
+        RunRecord next = restarted.submit(webhook("suite-2026.04.6", "2026.04.6", "d-6"), Instant.now()).run();
+        assertThat(new RunRegistry(state).list(null)).hasSize(6).contains(next);
+
+        // A record cut short (the crash came before its flush completed: never acknowledged) is dropped alone.
+        Path last = journalFiles().get(journalFiles().size() - 1);
+        try (var channel = java.nio.channels.FileChannel.open(last, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(Files.size(last) - 3);
+        }
+        assertThat(new RunRegistry(state).list(null)).extracting(RunRecord::id)
+                .containsExactlyInAnyOrderElementsOf(runs.stream().map(RunRecord::id).toList());
+    }
+
+    @Test
+    void journalFilesGoOnceEveryRunInThemHasItsOwnFile() throws Exception {
+        RunRegistry registry = new RunRegistry(state);
+        RunRecord one = registry.submit(webhook("suite-2026.04.1", "2026.04.1", "d-1"), Instant.now()).run();
+        RunRecord two = registry.submit(webhook("suite-2026.04.2", "2026.04.2", "d-2"), Instant.now()).run();
+        assertThat(registry.runsDir().resolve(one.id() + ".json")).doesNotExist();
+        registry.update(one.id(), r -> r.withState(RunState.RUNNING, Instant.now(), null));
+        assertThat(registry.runsDir().resolve(one.id() + ".json")).exists();
+
+        // Run two is still only in the journal: its file stays across a restart.
+        RunRegistry second = new RunRegistry(state);
+        assertThat(second.get(two.id())).contains(two);
+        assertThat(journalFiles()).hasSize(1);
+        // A delivery added to a run that has not started: journaled too, and read back.
+        RunRecord redelivered = second.submit(webhook("suite-2026.04.2", "2026.04.2", "d-2b"), Instant.now()).run();
+        assertThat(redelivered.deliveries()).containsExactly("d-2", "d-2b");
+        assertThat(journalFiles()).hasSize(2);
+        second.update(two.id(), r -> r.withState(RunState.RUNNING, Instant.now(), null));
+        // Every run has its file: the older journal file is gone at once, the current one at the next start.
+        assertThat(journalFiles()).hasSize(1);
+        RunRegistry third = new RunRegistry(state);
+        assertThat(journalFiles()).isEmpty();
+        assertThat(third.get(two.id()).orElseThrow().deliveries()).containsExactly("d-2", "d-2b");
+        assertThat(third.get(one.id()).orElseThrow().state()).isEqualTo(RunState.RUNNING);
+    }
+
+    @Test
+    void prunedRunsNeverComeBackFromJournalFilesThatOutliveThem() throws Exception {
+        // A new journal file after every flush: each run's record in a file of its own, retired in order.
+        RunRegistry.Retention keepThree = new RunRegistry.Retention(java.time.Duration.ofDays(30), 3);
+        RunRegistry registry = new RunRegistry(state, keepThree, 1);
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        List<RunRecord> runs = new ArrayList<>();
+        for (int t = 1; t <= 5; t++) {
+            runs.add(registry.submit(webhook("suite-2026.04." + t, "2026.04." + t, "d-" + t), start.plusSeconds(t)).run());
+        }
+        assertThat(journalFiles()).hasSize(6); // five records, then a new empty file
+        // Run 1 stays queued (only in the oldest journal file); 2..4 finish (own files) and 2, 3 are pruned.
+        for (int i = 1; i <= 3; i++) {
+            registry.update(runs.get(i).id(), r -> r.withState(RunState.SUCCEEDED, start.plusSeconds(100), null));
+        }
+        assertThat(registry.prune(start.plusSeconds(200))).extracting(RunRecord::tag)
+                .containsExactly("suite-2026.04.2", "suite-2026.04.3");
+        RunRegistry restarted = new RunRegistry(state, keepThree, 1);
+        assertThat(restarted.list(null)).extracting(RunRecord::tag)
+                .containsExactlyInAnyOrder("suite-2026.04.1", "suite-2026.04.4", "suite-2026.04.5");
+        assertThat(restarted.get(runs.get(0).id())).contains(runs.get(0));
+        assertThat(restarted.get(runs.get(4).id())).contains(runs.get(4));
     }
 
     @Test

@@ -74,6 +74,40 @@ class ServiceRestartTest {
         return ServiceFixture.JSON.readTree(fixture.state.resolve("runs/" + id + ".json").toFile());
     }
 
+    private String dispatch(String version, String codename, boolean dryRun) {
+        HttpResponse<String> r = fixture.post("/api/v1/dispatch",
+                ("{\"version\":\"" + version + "\",\"codename\":\"" + codename + "\",\"dryRun\":" + dryRun + "}").getBytes(),
+                Map.of("Content-Type", "application/json", "Authorization", "Bearer " + ServiceFixture.TOKEN));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        return ServiceFixture.json(r).get("run").asText();
+    }
+
+    @Test
+    void aKilledServiceKeepsEveryRunItAcknowledgedAlsoThoseOnlyInTheJournal() throws Exception {
+        prepare();
+        startService();
+        // Two real releases start (and get files of their own); the dry runs of the same versions wait for them,
+        // queued: their records are only in the journal when the service is killed.
+        Map<String, String> tags = new java.util.LinkedHashMap<>();
+        for (boolean dryRun : new boolean[] {false, true}) {
+            tags.put(dispatch("2026.04", "Nova", dryRun), "suite-2026.04-nova" + dryRun);
+            tags.put(dispatch("2026.10", "Orion", dryRun), "suite-2026.10-orion" + dryRun);
+        }
+        service.destroyForcibly(); // SIGKILL right after the acknowledgements
+        assertThat(service.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(tags.keySet().stream().filter(id -> !Files.exists(fixture.state.resolve("runs/" + id + ".json"))))
+                .as("acknowledged runs recorded only in the journal").isNotEmpty();
+
+        startService();
+        for (var run : tags.entrySet()) {
+            HttpResponse<String> r = fixture.get("/api/v1/runs/" + run.getKey());
+            assertThat(r.statusCode()).as(run.getKey() + ": " + r.body()).isEqualTo(200);
+            JsonNode record = ServiceFixture.json(r).get("run");
+            assertThat(record.get("tag").asText() + record.get("dryRun").asBoolean()).isEqualTo(run.getValue());
+            assertThat(record.get("state").asText()).isIn("queued", "running", "interrupted");
+        }
+    }
+
     @Test
     void aKilledServiceResumesTheRunItAcknowledged() throws Exception {
         prepare();
