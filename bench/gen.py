@@ -192,6 +192,28 @@ def count_runs(base_url):
             return total
 
 
+def count_run_files(runs_dir):
+    """Runs in a file store: a file of their own (<id>.json), or only P records in the group-committed journal
+    (journal-N.log: frames of a 4-byte length, a 4-byte CRC-32 and a payload 'P' + JSON or 'D' + id)."""
+    import glob, os, struct
+    ids = {os.path.basename(f)[:-5] for f in glob.glob(os.path.join(runs_dir, "*.json"))}
+    deleted = set()
+    for journal in sorted(glob.glob(os.path.join(runs_dir, "journal-*.log"))):
+        data = open(journal, "rb").read()
+        at = 0
+        while at + 8 <= len(data):
+            (length,) = struct.unpack(">i", data[at:at + 4])
+            payload = data[at + 8:at + 8 + length]
+            if length <= 0 or len(payload) < length:
+                break
+            at += 8 + length
+            if payload[:1] == b"P":
+                ids.add(json.loads(payload[1:])["id"])
+            elif payload[:1] == b"D":
+                deleted.add(payload[1:].decode())
+    return len(ids - deleted)
+
+
 if __name__ == "__main__":
     what, args = sys.argv[1], sys.argv[2:]
     if what == "workspace":
@@ -207,6 +229,8 @@ if __name__ == "__main__":
         bodies(args[0], args[1], ["suite-2026.10.%d" % i for i in range(1, int(args[2]) + 1)])
     elif what == "runs":
         runs(args[0], int(args[1]))
+    elif what == "count-run-files":
+        print(count_run_files(args[0]))
     elif what == "count-runs":
         print(count_runs(args[0]))
     elif what == "bodies-other":

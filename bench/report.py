@@ -314,9 +314,10 @@ def main():
           "`suite-2026.04.N`, each recorded durably before its `202 accepted` — with the file store (state directory, "
           "file and directory flushed) or with PostgreSQL as the store (`stella.store.url`, a fresh schema per round; "
           "its peer is adnanh/webhook's accepted figure). Accepted runs then start in the background (at most 2 at "
-          "once: the checkout copies a prepared 9-module workspace) and fail at validation within milliseconds (a "
-          "hotfix of 2026.04, which the fresh release history does not hold), so the figure is the intake's, with "
-          "little work beside it.\n")
+          "once, at a lower priority: `stella.runs.nice`): with the file store the round's release history holds suite "
+          "2026.04, so each run executes every stage of a cheap release (the checkout copies a prepared 9-module "
+          "workspace whose commands are `true`) beside the intake; with PostgreSQL the history is the database's, "
+          "empty, and the runs fail at validation within milliseconds.\n")
         w("| case | tool | rounds | requests/s | p50 ms | p99 ms | non-2xx | req/s vs adnanh | p99 vs adnanh | warm-up req/s |")
         w("|---|---|---|---|---|---|---|---|---|---|")
         order = [CASE_IGNORED, HOOK_ACCEPTED, CASE_PG]
