@@ -79,18 +79,61 @@ public class SbomWriter {
     public List<StepResult> write(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) throws IOException {
         Files2.recreateDirectory(run.releaseDir().resolve(DIR));
         List<StepResult> steps = new ArrayList<>();
-        List<String> order = config.modules().items().stream().map(ReleaseConfig.Module::name).toList();
-        List<StepResult> builds = run.produced(Produces.MODULES).stream()
-                .sorted(java.util.Comparator.comparingInt(s -> order.indexOf(s.name()))).toList();
+        List<StepResult> builds = inConfiguredOrder(run.produced(Produces.MODULES), config);
+        // The built images by module, once (the first of a name, as a search would find), not a scan per module.
+        Map<String, StepResult> images = new java.util.HashMap<>();
+        run.produced(Produces.IMAGES).forEach(s -> images.putIfAbsent(s.name(), s));
         for (StepResult build : builds) {
-            steps.add(step(run, build.name(), moduleFile(build.name(), build.details().get("version")), () -> moduleBom(run, build)));
+            steps.add(step(run, build.name(), moduleFile(build.name(), build.details().get("version")), () -> moduleBom(run, build, images)));
         }
         if (!run.isModuleRelease()) {
-            steps.add(step(run, SUITE_STEP, suiteFile(run.version()), () -> suiteBom(run, builds)));
+            steps.add(step(run, SUITE_STEP, suiteFile(run.version()), () -> suiteBom(run, builds, images)));
         }
         // The progress counter counts against every SBOM of the stage (sboms 3/10 ...), not against those recorded so far.
         run.stage(STAGE).ifPresent(stage -> stage.plan(steps.stream().map(StepResult::name).toList()));
         return steps;
+    }
+
+    /**
+     * Module builds in the order the configuration lists their modules (a name it does not list first, as
+     * {@code indexOf}'s -1 sorted), by a map from name to position rather than a search of the list per comparison.
+     */
+    static List<StepResult> inConfiguredOrder(List<StepResult> steps, ReleaseConfig config) {
+        Map<String, Integer> position = new java.util.HashMap<>();
+        List<ReleaseConfig.Module> items = config.modules().items();
+        for (int i = items.size() - 1; i >= 0; i--) {
+            position.put(items.get(i).name(), i); // from the end: a name listed twice keeps its first position
+        }
+        return steps.stream().sorted(java.util.Comparator.comparingInt(s -> position.getOrDefault(s.name(), -1))).toList();
+    }
+
+    /**
+     * Parses the CycloneDX JSON schema once per process instead of once per SBOM (it was most of the stage's time):
+     * networknt's {@code Schema} is meant to be loaded once and shared, and is fully built before first use here.
+     */
+    private static final class SchemaOnce extends JsonParser {
+        private static final SchemaOnce PARSER = new SchemaOnce();
+        private volatile com.networknt.schema.Schema schema;
+
+        @Override
+        public com.networknt.schema.Schema getJsonSchema(Version version, com.fasterxml.jackson.databind.ObjectMapper mapper)
+                throws IOException {
+            if (version != SPEC) {
+                return super.getJsonSchema(version, mapper);
+            }
+            com.networknt.schema.Schema s = schema;
+            if (s == null) {
+                synchronized (this) {
+                    s = schema;
+                    if (s == null) {
+                        s = super.getJsonSchema(version, mapper);
+                        s.initializeValidators();
+                        schema = s;
+                    }
+                }
+            }
+            return s;
+        }
     }
 
     @FunctionalInterface
@@ -103,7 +146,7 @@ public class SbomWriter {
         try {
             Bom bom = source.make();
             byte[] json = BomGeneratorFactory.createJson(SPEC, bom).toJsonString().getBytes(StandardCharsets.UTF_8);
-            List<ParseException> invalid = new JsonParser().validate(json, SPEC);
+            List<ParseException> invalid = SchemaOnce.PARSER.validate(json, SPEC);
             if (!invalid.isEmpty()) {
                 throw new IOException("not valid against the CycloneDX " + SPEC.getVersionString() + " schema: "
                         + invalid.stream().map(Throwable::getMessage).collect(Collectors.joining("; ")));
@@ -128,7 +171,7 @@ public class SbomWriter {
     }
 
     /** A module: its package, its nuspec's dependencies, its image and layers. */
-    private Bom moduleBom(ReleaseRun run, StepResult build) throws IOException {
+    private Bom moduleBom(ReleaseRun run, StepResult build, Map<String, StepResult> images) throws IOException {
         Component module = moduleComponent(run, build);
         Bom bom = bom(run, run.releaseTag() + "/" + build.name(), module);
         Dependency moduleDeps = new Dependency(module.getBomRef());
@@ -137,7 +180,7 @@ public class SbomWriter {
             moduleDeps.addDependency(new Dependency(dependency.getBomRef()));
         }
         List<Dependency> dependencies = new ArrayList<>(List.of(moduleDeps));
-        Optional<Component> image = imageComponent(run, build.name());
+        Optional<Component> image = imageComponent(run, build.name(), images);
         image.ifPresent(i -> {
             bom.addComponent(i);
             Dependency imageDeps = new Dependency(i.getBomRef());
@@ -149,7 +192,7 @@ public class SbomWriter {
     }
 
     /** The suite: every module with its dependencies, every image, CLI archive and the chart. */
-    private Bom suiteBom(ReleaseRun run, List<StepResult> builds) throws IOException {
+    private Bom suiteBom(ReleaseRun run, List<StepResult> builds, Map<String, StepResult> images) throws IOException {
         var suite = run.requireSuite();
         Component root = new Component();
         root.setType(Component.Type.APPLICATION);
@@ -161,22 +204,24 @@ public class SbomWriter {
                 new Property("stella-release:codename", suite.codename()), new Property("stella-release:channel", suite.channel())));
         Bom bom = bom(run, run.releaseTag(), root);
         Dependency rootDeps = new Dependency(root.getBomRef());
+        // The root's dependencies by ref, first one kept (as Dependency.addDependency does, without its scan per add).
+        Map<String, Dependency> rootRefs = new LinkedHashMap<>();
         List<Dependency> dependencies = new ArrayList<>();
         Map<String, Component> libraries = new LinkedHashMap<>();
         for (StepResult build : builds) {
             Component module = moduleComponent(run, build);
             bom.addComponent(module);
-            rootDeps.addDependency(new Dependency(module.getBomRef()));
+            rootRefs.putIfAbsent(module.getBomRef(), new Dependency(module.getBomRef()));
             Dependency moduleDeps = new Dependency(module.getBomRef());
             for (Component dependency : nugetDependencies(run, build)) {
                 libraries.putIfAbsent(dependency.getBomRef(), dependency);
                 moduleDeps.addDependency(new Dependency(dependency.getBomRef()));
             }
             dependencies.add(moduleDeps);
-            Optional<Component> image = imageComponent(run, build.name());
+            Optional<Component> image = imageComponent(run, build.name(), images);
             if (image.isPresent()) {
                 bom.addComponent(image.get());
-                rootDeps.addDependency(new Dependency(image.get().getBomRef()));
+                rootRefs.putIfAbsent(image.get().getBomRef(), new Dependency(image.get().getBomRef()));
                 Dependency imageDeps = new Dependency(image.get().getBomRef());
                 imageDeps.addDependency(new Dependency(module.getBomRef()));
                 dependencies.add(imageDeps);
@@ -188,7 +233,7 @@ public class SbomWriter {
                 Component c = fileComponent(run, Component.Type.APPLICATION, "cli:" + cli.name(), "stella", suite.version(), a);
                 c.addProperty(new Property("stella-release:runtime", cli.name()));
                 bom.addComponent(c);
-                rootDeps.addDependency(new Dependency(c.getBomRef()));
+                rootRefs.putIfAbsent(c.getBomRef(), new Dependency(c.getBomRef()));
             }
         }
         for (StepResult chart : run.produced(Produces.CHART)) {
@@ -197,8 +242,11 @@ public class SbomWriter {
                         chart.details().getOrDefault("version", suite.version()), a);
                 c.addProperty(new Property("stella-release:kind", "helm-chart"));
                 bom.addComponent(c);
-                rootDeps.addDependency(new Dependency(c.getBomRef()));
+                rootRefs.putIfAbsent(c.getBomRef(), new Dependency(c.getBomRef()));
             }
+        }
+        if (!rootRefs.isEmpty()) {
+            rootDeps.setDependencies(new ArrayList<>(rootRefs.values()));
         }
         dependencies.add(0, rootDeps);
         addDependencies(bom, dependencies);
@@ -278,8 +326,9 @@ public class SbomWriter {
     }
 
     /** The module's image: repository, tags, manifest digest, the tarball's hashes, and each layer as a file. */
-    private static Optional<Component> imageComponent(ReleaseRun run, String module) throws IOException {
-        Optional<StepResult> built = run.produced(Produces.IMAGES).stream().filter(s -> s.name().equals(module)).findFirst();
+    private static Optional<Component> imageComponent(ReleaseRun run, String module, Map<String, StepResult> images)
+            throws IOException {
+        Optional<StepResult> built = Optional.ofNullable(images.get(module));
         if (built.isEmpty() || built.get().artifacts().isEmpty()) {
             return Optional.empty();
         }
