@@ -65,14 +65,22 @@ public class Announcements {
     private final AnnouncementLog log;
     private final ReleaseHistory history;
     private final CamelContext context;
-    private final HttpClient http;
+    /** Made on the first webhook sent: a client sets up TLS (the JDK's default SSLContext, its trust store) and a
+     *  selector thread, which a run that sends nothing, and serve at start-up, never need. */
+    private HttpClient http;
 
     public Announcements(ReleaseConfig config, ReleaseHistory history, CamelContext context) {
         this.config = config;
         this.log = new AnnouncementLog(history);
         this.history = history;
         this.context = context;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return http;
     }
 
     private Duration timeout() {
@@ -312,7 +320,7 @@ public class Announcements {
         }
         HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = http().send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             // The exception may name the URL, which is the secret: only its kind is reported.
             throw new AnnounceException("webhook " + hook.name() + ": not sent: " + e.getClass().getSimpleName());

@@ -36,7 +36,20 @@ public final class CamelApp implements AutoCloseable {
         if (!Files.isRegularFile(properties)) {
             throw new ConfigException(properties + ": properties file not found (run from the repository root or pass --properties)");
         }
-        Main main = new Main();
+        Main main = new Main() {
+            /**
+             * Camel parses every route file once early ("pre-parse") for YAML {@code beans:} and Pipes, then again to load
+             * the routes. Ours have neither, so that first parse of each file is skipped unless a file mentions them (or
+             * modelines are on): inline beans are still bound early when a file has them.
+             */
+            @Override
+            protected void modelineRoutes(CamelContext context) throws Exception {
+                if (context.isModeline() || needsPreParse(getRoutesCollector().findRouteResourcesFromDirectory(context,
+                        mainConfigurationProperties.getRoutesExcludePattern(), mainConfigurationProperties.getRoutesIncludePattern()))) {
+                    super.modelineRoutes(context);
+                }
+            }
+        };
         main.setDefaultPropertyPlaceholderLocation("file:" + properties);
         if (mode != Mode.WORKER) {
             main.configure().addConfiguration(ReleaseBeans.class);
@@ -99,6 +112,28 @@ public final class CamelApp implements AutoCloseable {
         }
         overrides.forEach(main::addOverrideProperty);
         return main;
+    }
+
+    /**
+     * Whether Camel's early parse of the route files can do anything: a file that is not YAML, cannot be read, or names
+     * {@code beans} or a {@code Pipe} (what the YAML DSL's pre-parse looks for) anywhere, even in a comment.
+     */
+    static boolean needsPreParse(java.util.Collection<org.apache.camel.spi.Resource> resources) {
+        for (org.apache.camel.spi.Resource resource : resources) {
+            String location = resource.getLocation();
+            if (location == null || !(location.endsWith(".yaml") || location.endsWith(".yml"))) {
+                return true;
+            }
+            try (var in = resource.getInputStream()) {
+                String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (text.contains("beans") || text.contains("Pipe") || text.contains("KameletBinding")) {
+                    return true;
+                }
+            } catch (Exception e) {
+                return true; // Camel's own parse says what is wrong with it
+            }
+        }
+        return false;
     }
 
     public static CamelApp start(Path properties, Path releaseConfig) throws Exception {

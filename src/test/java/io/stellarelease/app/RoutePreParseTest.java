@@ -1,0 +1,51 @@
+package io.stellarelease.app;
+
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Camel's early parse of the route files is skipped only when it could find nothing: no inline {@code beans:} and no
+ * Pipe in any file. A file that has them (or is not YAML, or cannot be read) keeps it, so such beans are bound as early
+ * as before.
+ */
+class RoutePreParseTest {
+
+    @Test
+    void ourRouteFilesNeedNoPreParse() throws Exception {
+        try (Stream<Path> files = Stream.concat(Files.list(Path.of("routes")), Files.list(Path.of("routes/service")))) {
+            var resources = files.filter(p -> p.toString().endsWith(".yaml"))
+                    .map(p -> ResourceHelper.fromString("file:" + p, read(p))).toList();
+            assertThat(resources).hasSizeGreaterThan(20);
+            assertThat(CamelApp.needsPreParse(resources)).isFalse();
+        }
+    }
+
+    @Test
+    void aFileWithInlineBeansOrAPipeKeepsIt() {
+        var route = ResourceHelper.fromString("file:routes/a.yaml", "- route:\n    from:\n      uri: direct:a\n      steps:\n        - log: a\n");
+        var beans = ResourceHelper.fromString("file:routes/b.yaml",
+                "- beans:\n    - name: counter\n      type: java.util.concurrent.atomic.AtomicLong\n");
+        var pipe = ResourceHelper.fromString("file:routes/c.yaml", "apiVersion: camel.apache.org/v1\nkind: Pipe\n");
+        assertThat(CamelApp.needsPreParse(List.of(route))).isFalse();
+        assertThat(CamelApp.needsPreParse(List.of(route, beans))).isTrue();
+        assertThat(CamelApp.needsPreParse(List.of(pipe, route))).isTrue();
+        assertThat(CamelApp.needsPreParse(List.of(ResourceHelper.fromString("file:routes/R.java", "class R {}")))).isTrue();
+        assertThat(CamelApp.needsPreParse(List.of(ResourceHelper.resolveResource(new org.apache.camel.impl.DefaultCamelContext(),
+                "file:/nonexistent/missing.yaml")))).isTrue();
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
