@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
 public class StellaRelease {
 
     public static void main(String[] args) {
+        // Before anything can start a process: the launch mechanism is read once, at the JVM's first process start.
+        io.stellarelease.exec.ProcessTreeExecutor.preferDirectLaunch();
         System.exit(commandLine().execute(args));
     }
 

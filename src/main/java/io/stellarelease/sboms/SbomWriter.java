@@ -11,8 +11,8 @@ import io.stellarelease.state.StepResult;
 import io.stellarelease.util.Files2;
 import org.apache.camel.ExchangeProperty;
 import org.cyclonedx.Version;
-import org.cyclonedx.exception.ParseException;
-import org.cyclonedx.generators.BomGeneratorFactory;
+import org.cyclonedx.exception.GeneratorException;
+import org.cyclonedx.generators.json.BomJsonGenerator;
 import org.cyclonedx.model.Bom;
 import org.cyclonedx.model.Component;
 import org.cyclonedx.model.Dependency;
@@ -42,7 +42,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * The sboms stage: a CycloneDX SBOM (JSON, spec 1.6) per module and one for the suite, in {@code sbom/}, written with
@@ -79,61 +78,26 @@ public class SbomWriter {
     public List<StepResult> write(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) throws IOException {
         Files2.recreateDirectory(run.releaseDir().resolve(DIR));
         List<StepResult> steps = new ArrayList<>();
-        List<StepResult> builds = inConfiguredOrder(run.produced(Produces.MODULES), config);
+        // In configuration order; a map, not List.indexOf in the comparator (quadratic in the modules).
+        Map<String, Integer> order = new java.util.HashMap<>();
+        for (ReleaseConfig.Module m : config.modules().items()) {
+            order.putIfAbsent(m.name(), order.size());
+        }
+        List<StepResult> builds = run.produced(Produces.MODULES).stream()
+                .sorted(java.util.Comparator.comparingInt(s -> order.getOrDefault(s.name(), -1))).toList();
+        Generator generator = new Generator();
         // The built images by module, once (the first of a name, as a search would find), not a scan per module.
         Map<String, StepResult> images = new java.util.HashMap<>();
         run.produced(Produces.IMAGES).forEach(s -> images.putIfAbsent(s.name(), s));
         for (StepResult build : builds) {
-            steps.add(step(run, build.name(), moduleFile(build.name(), build.details().get("version")), () -> moduleBom(run, build, images)));
+            steps.add(step(run, generator, build.name(), moduleFile(build.name(), build.details().get("version")), () -> moduleBom(run, build, images)));
         }
         if (!run.isModuleRelease()) {
-            steps.add(step(run, SUITE_STEP, suiteFile(run.version()), () -> suiteBom(run, builds, images)));
+            steps.add(step(run, generator, SUITE_STEP, suiteFile(run.version()), () -> suiteBom(run, builds, images)));
         }
         // The progress counter counts against every SBOM of the stage (sboms 3/10 ...), not against those recorded so far.
         run.stage(STAGE).ifPresent(stage -> stage.plan(steps.stream().map(StepResult::name).toList()));
         return steps;
-    }
-
-    /**
-     * Module builds in the order the configuration lists their modules (a name it does not list first, as
-     * {@code indexOf}'s -1 sorted), by a map from name to position rather than a search of the list per comparison.
-     */
-    static List<StepResult> inConfiguredOrder(List<StepResult> steps, ReleaseConfig config) {
-        Map<String, Integer> position = new java.util.HashMap<>();
-        List<ReleaseConfig.Module> items = config.modules().items();
-        for (int i = items.size() - 1; i >= 0; i--) {
-            position.put(items.get(i).name(), i); // from the end: a name listed twice keeps its first position
-        }
-        return steps.stream().sorted(java.util.Comparator.comparingInt(s -> position.getOrDefault(s.name(), -1))).toList();
-    }
-
-    /**
-     * Parses the CycloneDX JSON schema once per process instead of once per SBOM (it was most of the stage's time):
-     * networknt's {@code Schema} is meant to be loaded once and shared, and is fully built before first use here.
-     */
-    private static final class SchemaOnce extends JsonParser {
-        private static final SchemaOnce PARSER = new SchemaOnce();
-        private volatile com.networknt.schema.Schema schema;
-
-        @Override
-        public com.networknt.schema.Schema getJsonSchema(Version version, com.fasterxml.jackson.databind.ObjectMapper mapper)
-                throws IOException {
-            if (version != SPEC) {
-                return super.getJsonSchema(version, mapper);
-            }
-            com.networknt.schema.Schema s = schema;
-            if (s == null) {
-                synchronized (this) {
-                    s = schema;
-                    if (s == null) {
-                        s = super.getJsonSchema(version, mapper);
-                        s.initializeValidators();
-                        schema = s;
-                    }
-                }
-            }
-            return s;
-        }
     }
 
     @FunctionalInterface
@@ -141,30 +105,74 @@ public class SbomWriter {
         Bom make() throws IOException;
     }
 
-    private StepResult step(ReleaseRun run, String name, String file, BomSource source) {
+    /**
+     * CycloneDX JSON with one ObjectMapper for all the SBOMs of a stage. {@code BomGeneratorFactory.createJson} makes a
+     * new generator with a new ObjectMapper for every SBOM, and each mapper introspects the model's classes and builds
+     * its serializers again on its first use (about 1 ms, most of a module's SBOM). The library's generator still
+     * prepares each SBOM (bomFormat, specVersion) and renders it; it renders with the first generator's mapper, set up
+     * by the library the same way, whose serializers are then built once. One per stage call, on its one thread.
+     */
+    private static final class Generator {
+        private com.fasterxml.jackson.databind.ObjectMapper mapper;
+
+        String json(Bom bom) throws GeneratorException {
+            return new Shared(bom, this).toJsonString();
+        }
+
+        private static final class Shared extends BomJsonGenerator {
+            Shared(Bom bom, Generator stage) {
+                super(bom, SPEC);
+                if (stage.mapper == null) {
+                    stage.mapper = this.mapper;
+                } else {
+                    this.mapper = stage.mapper;
+                }
+            }
+        }
+    }
+
+    private StepResult step(ReleaseRun run, Generator generator, String name, String file, BomSource source) {
         Instant started = Instant.now();
         try {
             Bom bom = source.make();
-            byte[] json = BomGeneratorFactory.createJson(SPEC, bom).toJsonString().getBytes(StandardCharsets.UTF_8);
-            List<ParseException> invalid = SchemaOnce.PARSER.validate(json, SPEC);
+            byte[] json = generator.json(bom).getBytes(StandardCharsets.UTF_8);
+            List<String> invalid = schemaErrors(json);
             if (!invalid.isEmpty()) {
                 throw new IOException("not valid against the CycloneDX " + SPEC.getVersionString() + " schema: "
-                        + invalid.stream().map(Throwable::getMessage).collect(Collectors.joining("; ")));
+                        + String.join("; ", invalid));
             }
             Path target = run.releaseDir().resolve(file);
             Files2.writeAtomically(target, json);
+            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)); // what was written, not read back
             Instant now = Instant.now();
             Map<String, String> details = new TreeMap<>();
             details.put("format", FORMAT);
             details.put("components", String.valueOf(count(bom.getComponents())));
             return new StepResult(STAGE, name, Status.DONE, null, started, now, Duration.between(started, now).toMillis(), null,
-                    List.of(new Artifact("sbom", file, Files2.sha256(target), Files.size(target))), details, null);
+                    List.of(new Artifact("sbom", file, sha256, json.length)), details, null);
         } catch (Exception e) {
             Instant now = Instant.now();
             return new StepResult(STAGE, name, Status.FAILED, null, started, now, Duration.between(started, now).toMillis(), null,
                     List.of(), Map.of(), file + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
         }
     }
+
+    /**
+     * The schema's messages for {@code json}, as {@code JsonParser.validate} gives them. That method parses and compiles
+     * the CycloneDX schema again on every call (about 10-20 ms, most of the stage's time at 900 modules); the compiled
+     * schema is immutable and safe to share, so it is built once per stage here.
+     */
+    private List<String> schemaErrors(byte[] json) throws IOException {
+        com.networknt.schema.Schema schema = this.schema;
+        if (schema == null) {
+            schema = new JsonParser().getJsonSchema(SPEC, SCHEMA_MAPPER);
+            this.schema = schema;
+        }
+        return schema.validate(SCHEMA_MAPPER.readTree(json)).stream().map(com.networknt.schema.Error::getMessage).toList();
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper SCHEMA_MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+    private volatile com.networknt.schema.Schema schema;
 
     private static int count(List<Component> components) {
         return components == null ? 0 : components.stream().mapToInt(c -> 1 + count(c.getComponents())).sum();

@@ -102,6 +102,7 @@ public class StepResults implements AggregationStrategy {
             return;
         }
         for (StageRecord other : run.getStages()) {
+            // holds(), not getSteps(): that copies and sorts every stage's steps, on every step recorded (quadratic).
             if (other.holds(step)) {
                 throw new StageFailedException("stage " + name + " has no step result of its own: the body is step "
                         + step.name() + " of " + other.getName() + ", already recorded; its work did not run (" + skip + ")");

@@ -52,6 +52,32 @@ class ProcessTreeExecutorTest {
     }
 
     @Test
+    void everyLogStartsWithItsHeaderWhetherItsDirectoryExistedOrNot() throws Exception {
+        var executor = new ProcessTreeExecutor(List.of());
+        // The first step makes logs/, the second finds it, the third runs the first again: its log starts over.
+        executor.execute(new JobExecCommand(job(List.of("echo", "one"), Map.of(), Duration.ofSeconds(30))));
+        executor.execute(new JobExecCommand(new ExecJob("stage", "other", List.of("echo", "two"), dir, Map.of(),
+                Duration.ofSeconds(30), dir.resolve("logs/other.log"), dir)));
+        executor.execute(new JobExecCommand(job(List.of("echo", "again"), Map.of(), Duration.ofSeconds(30))));
+
+        assertThat(Files.readString(dir.resolve("logs/other.log")))
+                .matches("# stage/other: echo two\n# in " + java.util.regex.Pattern.quote(dir.toString()) + ", started \\S+\ntwo\n");
+        assertThat(Files.readString(dir.resolve("logs/step.log")))
+                .matches("# stage/step: echo again\n# in " + java.util.regex.Pattern.quote(dir.toString()) + ", started \\S+\nagain\n");
+        assertThat(dir.resolve("logs/step.log.pid")).doesNotExist();
+    }
+
+    @Test
+    void commandsStartWithOneExecWhereTheJdkAllowsItAndTheUserHasTheLastWord() {
+        assertThat(ProcessTreeExecutor.launchMechanism("Linux", 17, null)).isEqualTo("VFORK");
+        assertThat(ProcessTreeExecutor.launchMechanism("Linux", 21, null)).isEqualTo("VFORK");
+        // Java 25 deprecated VFORK (a warning on stderr), 26 removed it: the JDK's default stays.
+        assertThat(ProcessTreeExecutor.launchMechanism("Linux", 25, null)).isNull();
+        assertThat(ProcessTreeExecutor.launchMechanism("Mac OS X", 17, null)).isNull();
+        assertThat(ProcessTreeExecutor.launchMechanism("Linux", 17, "POSIX_SPAWN")).isNull();
+    }
+
+    @Test
     void aMissingCommandIsAFailedStepWithItsReason() throws Exception {
         var executor = new ProcessTreeExecutor(List.of());
         var result = executor.execute(new JobExecCommand(job(List.of("no-such-command-here"), Map.of(), Duration.ofSeconds(5))));
