@@ -37,8 +37,11 @@ public class ContainerImages {
 
     /** The successful module builds whose module has an image. */
     public List<StepResult> plan(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run, @ExchangeProperty(ReleaseRun.STAGE) String stage) {
+        // config.module(name), looked up in a map made once: its case-blind match, the first module of a name wins.
+        java.util.Map<String, ReleaseConfig.Module> modules = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        config.modules().items().forEach(m -> modules.putIfAbsent(m.name(), m));
         List<StepResult> builds = run.produced(Produces.MODULES).stream()
-                .filter(b -> config.module(b.name()).map(ReleaseConfig.Module::image).orElse(false))
+                .filter(b -> { ReleaseConfig.Module m = modules.get(b.name()); return m != null && m.image(); })
                 .toList();
         run.stage(stage).ifPresent(s -> s.plan(builds.stream().map(StepResult::name).toList()));
         return builds;

@@ -89,12 +89,22 @@ public class ReleaseHistory {
         List<Entry> entries = new ArrayList<>();
         Shelf s = shelf;
         if (s != null) {
+            Map<String, Parsed> parsed = new java.util.HashMap<>();
             for (Shelf.Stored stored : s.all()) {
-                entries.add(read(stored.manifest(), stored.recordedAt(), stored.kind() + " " + stored.tag() + " in the shared store"));
+                String key = stored.kind() + " " + stored.tag();
+                Parsed known = shelfParsed.get(key);
+                Parsed now = known != null && known.recordedAt().equals(stored.recordedAt())
+                        && java.util.Arrays.equals(known.manifest(), stored.manifest()) ? known
+                        : new Parsed(stored.manifest(), stored.recordedAt(), null, -1, null,
+                                read(stored.manifest(), stored.recordedAt(), key + " in the shared store"));
+                parsed.put(key, now);
+                entries.add(now.entry());
             }
+            shelfParsed = parsed;
             entries.sort(Comparator.comparing(Entry::releasedAt).thenComparing(Entry::recordedAt).thenComparing(Entry::tag));
             return entries;
         }
+        Map<Path, Parsed> parsed = new java.util.HashMap<>();
         for (String kind : List.of("suites", "modules")) {
             Path sub = dir.resolve(kind);
             if (!Files.isDirectory(sub)) {
@@ -102,12 +112,13 @@ public class ReleaseHistory {
             }
             try (Stream<Path> files = Files.list(sub)) {
                 for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList()) {
-                    entries.add(read(f));
+                    entries.add(cached(f, parsed));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("could not read the release history " + sub, e);
             }
         }
+        fileParsed = parsed;
         // releasedAt has whole seconds: releases within one second keep the order they were recorded in.
         entries.sort(Comparator.comparing(Entry::releasedAt).thenComparing(Entry::recordedAt).thenComparing(Entry::tag));
         return entries;
@@ -122,6 +133,27 @@ public class ReleaseHistory {
     /** Releases of {@code kind} named {@code name} (a module's name, or {@code suite}), oldest first. */
     public List<Entry> releasesOf(String kind, String name) {
         return entries().stream().filter(e -> e.kind().equals(kind) && e.name().equalsIgnoreCase(name)).toList();
+    }
+
+    /**
+     * Manifests already read, with what they were read from: a manifest is parsed again only when its file (modified
+     * time, size) or its stored bytes change, so listing a long history is not a YAML parse per release per request.
+     * Guarded by this (entries() is synchronized); replaced by each listing, so removed releases drop out.
+     */
+    private record Parsed(byte[] manifest, Instant recordedAt, java.nio.file.attribute.FileTime modified, long size, Object fileKey,
+                          Entry entry) { }
+
+    private Map<Path, Parsed> fileParsed = Map.of();
+    private Map<String, Parsed> shelfParsed = Map.of();
+
+    private Entry cached(Path file, Map<Path, Parsed> parsed) throws IOException {
+        java.nio.file.attribute.BasicFileAttributes attrs = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        Parsed known = fileParsed.get(file);
+        Parsed now = known != null && known.modified().equals(attrs.lastModifiedTime()) && known.size() == attrs.size()
+                && java.util.Objects.equals(known.fileKey(), attrs.fileKey()) ? known
+                : new Parsed(null, null, attrs.lastModifiedTime(), attrs.size(), attrs.fileKey(), read(file));
+        parsed.put(file, now);
+        return now.entry();
     }
 
     private static Entry read(Path file) {

@@ -171,6 +171,9 @@ public class ReleaseManifest {
     private List<Map<String, Object>> modules(ReleaseRun run) {
         List<Map<String, Object>> modules = new ArrayList<>();
         List<String> order = config.modules().items().stream().map(ReleaseConfig.Module::name).toList();
+        // By name, once (the first of a name, as a search would find): a look-up per module, not a scan.
+        Map<String, StepResult> images = byName(run.produced(Produces.IMAGES));
+        Map<String, StepResult> pushedImages = byName(run.produced(Produces.PUSHED_IMAGES));
         for (StepResult build : inOrder(run.produced(Produces.MODULES), order)) {
             Map<String, Object> mod = new LinkedHashMap<>();
             mod.put("name", build.name());
@@ -181,9 +184,9 @@ public class ReleaseManifest {
                 putArtifact(nuget, build.artifacts());
                 mod.put("nuget", nuget);
             }
-            imageOf(run, build.name()).ifPresent(image -> {
+            Optional.ofNullable(images.get(build.name())).ifPresent(image -> {
                 // Pushed: where to, and the digest the registry answered. Otherwise the repository it was built for.
-                Optional<StepResult> pushed = stepOf(run, Produces.PUSHED_IMAGES, build.name());
+                Optional<StepResult> pushed = Optional.ofNullable(pushedImages.get(build.name()));
                 StepResult source = pushed.orElse(image);
                 Map<String, Object> i = new LinkedHashMap<>();
                 i.put("repository", source.details().get("repository"));
@@ -200,14 +203,18 @@ public class ReleaseManifest {
 
     /** Steps in the configured order of their names, so the manifest reads like the configuration. */
     private static List<StepResult> inOrder(List<StepResult> steps, List<String> names) {
-        return steps.stream().sorted(java.util.Comparator.comparingInt(s -> {
-            int i = names.indexOf(s.name());
-            return i < 0 ? Integer.MAX_VALUE : i;
-        })).toList();
+        Map<String, Integer> position = new java.util.HashMap<>();
+        for (int i = names.size() - 1; i >= 0; i--) {
+            position.put(names.get(i), i); // from the end: a name listed twice keeps its first position
+        }
+        return steps.stream().sorted(java.util.Comparator.comparingInt(s -> position.getOrDefault(s.name(), Integer.MAX_VALUE)))
+                .toList();
     }
 
-    private static Optional<StepResult> imageOf(ReleaseRun run, String module) {
-        return stepOf(run, Produces.IMAGES, module);
+    private static Map<String, StepResult> byName(List<StepResult> steps) {
+        Map<String, StepResult> byName = new java.util.HashMap<>();
+        steps.forEach(s -> byName.putIfAbsent(s.name(), s));
+        return byName;
     }
 
     private static Optional<StepResult> stepOf(ReleaseRun run, String kind, String name) {

@@ -86,11 +86,14 @@ public class SbomWriter {
         List<StepResult> builds = run.produced(Produces.MODULES).stream()
                 .sorted(java.util.Comparator.comparingInt(s -> order.getOrDefault(s.name(), -1))).toList();
         Generator generator = new Generator();
+        // The built images by module, once (the first of a name, as a search would find), not a scan per module.
+        Map<String, StepResult> images = new java.util.HashMap<>();
+        run.produced(Produces.IMAGES).forEach(s -> images.putIfAbsent(s.name(), s));
         for (StepResult build : builds) {
-            steps.add(step(run, generator, build.name(), moduleFile(build.name(), build.details().get("version")), () -> moduleBom(run, build)));
+            steps.add(step(run, generator, build.name(), moduleFile(build.name(), build.details().get("version")), () -> moduleBom(run, build, images)));
         }
         if (!run.isModuleRelease()) {
-            steps.add(step(run, generator, SUITE_STEP, suiteFile(run.version()), () -> suiteBom(run, builds)));
+            steps.add(step(run, generator, SUITE_STEP, suiteFile(run.version()), () -> suiteBom(run, builds, images)));
         }
         // The progress counter counts against every SBOM of the stage (sboms 3/10 ...), not against those recorded so far.
         run.stage(STAGE).ifPresent(stage -> stage.plan(steps.stream().map(StepResult::name).toList()));
@@ -176,7 +179,7 @@ public class SbomWriter {
     }
 
     /** A module: its package, its nuspec's dependencies, its image and layers. */
-    private Bom moduleBom(ReleaseRun run, StepResult build) throws IOException {
+    private Bom moduleBom(ReleaseRun run, StepResult build, Map<String, StepResult> images) throws IOException {
         Component module = moduleComponent(run, build);
         Bom bom = bom(run, run.releaseTag() + "/" + build.name(), module);
         Dependency moduleDeps = new Dependency(module.getBomRef());
@@ -185,7 +188,7 @@ public class SbomWriter {
             moduleDeps.addDependency(new Dependency(dependency.getBomRef()));
         }
         List<Dependency> dependencies = new ArrayList<>(List.of(moduleDeps));
-        Optional<Component> image = imageComponent(run, build.name());
+        Optional<Component> image = imageComponent(run, build.name(), images);
         image.ifPresent(i -> {
             bom.addComponent(i);
             Dependency imageDeps = new Dependency(i.getBomRef());
@@ -197,7 +200,7 @@ public class SbomWriter {
     }
 
     /** The suite: every module with its dependencies, every image, CLI archive and the chart. */
-    private Bom suiteBom(ReleaseRun run, List<StepResult> builds) throws IOException {
+    private Bom suiteBom(ReleaseRun run, List<StepResult> builds, Map<String, StepResult> images) throws IOException {
         var suite = run.requireSuite();
         Component root = new Component();
         root.setType(Component.Type.APPLICATION);
@@ -209,22 +212,24 @@ public class SbomWriter {
                 new Property("stella-release:codename", suite.codename()), new Property("stella-release:channel", suite.channel())));
         Bom bom = bom(run, run.releaseTag(), root);
         Dependency rootDeps = new Dependency(root.getBomRef());
+        // The root's dependencies by ref, first one kept (as Dependency.addDependency does, without its scan per add).
+        Map<String, Dependency> rootRefs = new LinkedHashMap<>();
         List<Dependency> dependencies = new ArrayList<>();
         Map<String, Component> libraries = new LinkedHashMap<>();
         for (StepResult build : builds) {
             Component module = moduleComponent(run, build);
             bom.addComponent(module);
-            rootDeps.addDependency(new Dependency(module.getBomRef()));
+            rootRefs.putIfAbsent(module.getBomRef(), new Dependency(module.getBomRef()));
             Dependency moduleDeps = new Dependency(module.getBomRef());
             for (Component dependency : nugetDependencies(run, build)) {
                 libraries.putIfAbsent(dependency.getBomRef(), dependency);
                 moduleDeps.addDependency(new Dependency(dependency.getBomRef()));
             }
             dependencies.add(moduleDeps);
-            Optional<Component> image = imageComponent(run, build.name());
+            Optional<Component> image = imageComponent(run, build.name(), images);
             if (image.isPresent()) {
                 bom.addComponent(image.get());
-                rootDeps.addDependency(new Dependency(image.get().getBomRef()));
+                rootRefs.putIfAbsent(image.get().getBomRef(), new Dependency(image.get().getBomRef()));
                 Dependency imageDeps = new Dependency(image.get().getBomRef());
                 imageDeps.addDependency(new Dependency(module.getBomRef()));
                 dependencies.add(imageDeps);
@@ -236,7 +241,7 @@ public class SbomWriter {
                 Component c = fileComponent(run, Component.Type.APPLICATION, "cli:" + cli.name(), "stella", suite.version(), a);
                 c.addProperty(new Property("stella-release:runtime", cli.name()));
                 bom.addComponent(c);
-                rootDeps.addDependency(new Dependency(c.getBomRef()));
+                rootRefs.putIfAbsent(c.getBomRef(), new Dependency(c.getBomRef()));
             }
         }
         for (StepResult chart : run.produced(Produces.CHART)) {
@@ -245,8 +250,11 @@ public class SbomWriter {
                         chart.details().getOrDefault("version", suite.version()), a);
                 c.addProperty(new Property("stella-release:kind", "helm-chart"));
                 bom.addComponent(c);
-                rootDeps.addDependency(new Dependency(c.getBomRef()));
+                rootRefs.putIfAbsent(c.getBomRef(), new Dependency(c.getBomRef()));
             }
+        }
+        if (!rootRefs.isEmpty()) {
+            rootDeps.setDependencies(new ArrayList<>(rootRefs.values()));
         }
         dependencies.add(0, rootDeps);
         addDependencies(bom, dependencies);
@@ -326,8 +334,9 @@ public class SbomWriter {
     }
 
     /** The module's image: repository, tags, manifest digest, the tarball's hashes, and each layer as a file. */
-    private static Optional<Component> imageComponent(ReleaseRun run, String module) throws IOException {
-        Optional<StepResult> built = run.produced(Produces.IMAGES).stream().filter(s -> s.name().equals(module)).findFirst();
+    private static Optional<Component> imageComponent(ReleaseRun run, String module, Map<String, StepResult> images)
+            throws IOException {
+        Optional<StepResult> built = Optional.ofNullable(images.get(module));
         if (built.isEmpty() || built.get().artifacts().isEmpty()) {
             return Optional.empty();
         }

@@ -42,8 +42,9 @@ public class HistoryApi {
         Map<String, ReleaseWatches.Watch> watched = watches();
         List<ReleaseHistory.Entry> newestFirst = new ArrayList<>(all);
         java.util.Collections.reverse(newestFirst);
+        var supportOn = support.on(all, date); // the history gone through once, not once per release
         for (ReleaseHistory.Entry e : newestFirst) {
-            SupportWindows.Support s = support.on(e, all, date);
+            SupportWindows.Support s = supportOn.apply(e);
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("kind", e.kind());
             r.put("name", e.name());

@@ -59,6 +59,9 @@ public class RunRegistry implements RunRecords {
     private final Map<String, Set<String>> runsByTag = new HashMap<>();
     private final java.util.NavigableMap<Position, String> finishedOldestFirst = new java.util.TreeMap<>(
             Comparator.comparing(Position::createdAt).thenComparing(Position::id));
+    // Every run's position, newest first, so a page of the run list is a walk from its cursor, not a sort of every run.
+    // Changed under this (with runs); read without a lock by page().
+    private final java.util.NavigableSet<Position> newestFirst = new java.util.concurrent.ConcurrentSkipListSet<>(Position.NEWEST_FIRST);
     private final Retention retention;
     private long nextVersion;
     // Per run: the version on disk; a run's lock orders its writes.
@@ -292,6 +295,12 @@ public class RunRegistry implements RunRecords {
     /** Puts a record in memory with its indexes; returns its version. */
     private synchronized long remember(RunRecord run) {
         RunRecord previous = runs.put(run.id(), run);
+        if (previous == null || !previous.createdAt().equals(run.createdAt())) {
+            if (previous != null) {
+                newestFirst.remove(Position.of(previous));
+            }
+            newestFirst.add(Position.of(run));
+        }
         long version = ++nextVersion;
         versions.put(run.id(), version);
         for (String delivery : run.deliveries()) {
@@ -325,7 +334,10 @@ public class RunRegistry implements RunRecords {
 
     /** Drops a run from memory and its indexes: a new run whose record could not be written, or a pruned one. */
     private synchronized void forget(RunRecord run) {
-        runs.remove(run.id());
+        RunRecord forgotten = runs.remove(run.id());
+        if (forgotten != null) {
+            newestFirst.remove(Position.of(forgotten));
+        }
         versions.remove(run.id());
         forgetActive(lane(run.dryRun(), releaseKey(run)), run.id());
         run.deliveries().forEach(d -> runByDelivery.remove(d, run.id()));
@@ -397,6 +409,10 @@ public class RunRegistry implements RunRecords {
 
     /** Where a page of runs ends: the next page starts with the run listed after this one. */
     public record Position(Instant createdAt, String id) {
+        /** The run list's order: newest first, by id (descending) among runs of one instant. */
+        static final Comparator<Position> NEWEST_FIRST =
+                Comparator.comparing(Position::createdAt).thenComparing(Position::id).reversed();
+
         public static Position of(RunRecord run) {
             return new Position(run.createdAt(), run.id());
         }
@@ -417,17 +433,23 @@ public class RunRegistry implements RunRecords {
      */
     @Override
     public Page page(RunState state, Position after, int limit) {
-        List<RunRecord> matching = runs.values().stream()
-                .filter(r -> state == null || r.state() == state)
-                .filter(r -> after == null || after.before(r))
-                .sorted(NEWEST_FIRST)
-                .limit(limit + 1L)
-                .toList();
+        // Walks the positions from the cursor on: the first limit + 1 matches, each read once.
+        List<RunRecord> matching = new java.util.ArrayList<>(Math.min(limit, 256) + 1);
+        for (Position position : after == null ? newestFirst : newestFirst.tailSet(after, false)) {
+            RunRecord run = runs.get(position.id());
+            if (run == null || !run.createdAt().equals(position.createdAt()) || state != null && run.state() != state) {
+                continue; // forgotten (or re-recorded) while this walked; or another state
+            }
+            matching.add(run);
+            if (matching.size() > limit) {
+                break;
+            }
+        }
         if (matching.size() <= limit) {
             return new Page(matching, null);
         }
         List<RunRecord> page = matching.subList(0, limit);
-        return new Page(page, Position.of(page.get(limit - 1)));
+        return new Page(List.copyOf(page), Position.of(page.get(limit - 1)));
     }
 
     /**

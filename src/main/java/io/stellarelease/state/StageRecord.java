@@ -15,7 +15,11 @@ public final class StageRecord {
     private volatile String reason;
     private volatile String skipReason;
     private volatile int plannedSteps;
+    // Guarded by this. Kept sorted by name lazily (stable: steps of one name stay in the order they finished), so
+    // reading them is a copy, not a sort, and whether a result is recorded here is one identity look-up.
     private final List<StepResult> steps = new ArrayList<>();
+    private boolean sorted = true;
+    private final java.util.Set<StepResult> recorded = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private volatile List<String> plannedStepNames = List.of();
     private final java.util.Map<String, Instant> runningSteps = new java.util.TreeMap<>();
     private volatile boolean earlierAttempt;
@@ -34,6 +38,8 @@ public final class StageRecord {
         record.reason = reason;
         record.plannedSteps = plannedSteps;
         record.steps.addAll(steps);
+        record.recorded.addAll(steps);
+        record.sorted = false;
         record.earlierAttempt = true;
         return record;
     }
@@ -97,25 +103,27 @@ public final class StageRecord {
     /** Adds a finished step and returns how many have finished, for the progress counter. */
     public synchronized int addStep(StepResult step) {
         steps.add(step);
+        recorded.add(step);
+        sorted = false;
         runningSteps.remove(step.name());
         return steps.size();
     }
 
-    public synchronized List<StepResult> getSteps() {
-        List<StepResult> copy = new ArrayList<>(steps);
-        copy.sort(Comparator.comparing(StepResult::name));
-        return copy;
+    /** Whether this very result (not an equal one) is one of this stage's steps. */
+    public synchronized boolean holds(StepResult step) {
+        return recorded.contains(step);
     }
 
-    /** True when this very step result (the same object) is recorded here; no copy, no sort. */
-    public synchronized boolean holds(StepResult step) {
-        for (StepResult s : steps) {
-            if (s == step) {
-                return true;
-            }
+    /** The finished steps by name (a copy). */
+    public synchronized List<StepResult> getSteps() {
+        if (!sorted) {
+            steps.sort(BY_NAME);
+            sorted = true;
         }
-        return false;
+        return new ArrayList<>(steps);
     }
+
+    private static final Comparator<StepResult> BY_NAME = Comparator.comparing(StepResult::name);
 
     public synchronized List<StepResult> failedSteps() {
         return getSteps().stream().filter(s -> s.status().failed()).toList();

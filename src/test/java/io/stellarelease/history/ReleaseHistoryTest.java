@@ -97,6 +97,73 @@ class ReleaseHistoryTest {
         assertThat(md.indexOf("| 2027.04 |")).isLessThan(md.indexOf("| 2026.04 |"));
     }
 
+    @Test
+    void everyReleaseOfALongHistoryHasTheSupportTheRuleGivesOnEachDate() throws IOException {
+        // Hotfixes on every channel, a module in many versions, several suite versions, across years.
+        for (int i = 2; i <= 30; i++) {
+            String channel = List.of("lts", "stable", "edge").get(i % 3);
+            String base = i % 2 == 0 ? "2026.04" : "2026.10";
+            suite("suite-" + base + "." + i + "-" + channel, base + "." + i, base, "Nova", channel,
+                    LocalDate.parse("2026-05-01").plusDays(i * 29L).toString(), "1.4." + i, "1.2.3");
+            module("module-authority-v1.5." + i, "1.5." + i, LocalDate.parse("2026-06-01").plusDays(i * 17L).toString());
+        }
+        List<ReleaseHistory.Entry> all = history.entries();
+        for (String day : List.of("2026-04-09", "2026-04-15", "2026-10-14", "2027-01-01", "2027-04-15", "2027-07-16",
+                "2028-03-01", "2029-04-16", "2031-04-16")) {
+            LocalDate date = LocalDate.parse(day);
+            var supportOn = windows.on(all, date);
+            for (ReleaseHistory.Entry e : all) {
+                SupportWindows.Support expected = rule(e, all, date);
+                assertThat(supportOn.apply(e)).as("%s on %s", e.tag(), day).isEqualTo(expected);
+                assertThat(windows.on(e, all, date)).as("%s on %s", e.tag(), day).isEqualTo(expected);
+            }
+        }
+    }
+
+    /** The support rule as first written, one release at a time (a scan of the history per release): the oracle. */
+    private SupportWindows.Support rule(ReleaseHistory.Entry release, List<ReleaseHistory.Entry> history, LocalDate date) {
+        if (SupportWindows.day(release).isAfter(date)) {
+            return new SupportWindows.Support("not-yet-released", null, null);
+        }
+        if (release.kind().equals("module")) {
+            boolean newer = history.stream().anyMatch(e -> e.kind().equals("module") && e.name().equals(release.name())
+                    && !SupportWindows.day(e).isAfter(date) && e.releasedAt().isAfter(release.releasedAt()));
+            return new SupportWindows.Support(newer ? "superseded" : "current", null, null);
+        }
+        LocalDate start = history.stream()
+                .filter(e -> e.kind().equals("suite") && e.suiteVersion().equals(release.suiteVersion())
+                        && release.channel().equals(e.channel()))
+                .map(SupportWindows::day).min(LocalDate::compareTo).orElse(SupportWindows.day(release));
+        ReleaseConfig.Channel rules = config.channels().get(release.channel());
+        LocalDate standard = rules.standardSupport() == null ? null : start.plus(rules.standardSupport());
+        LocalDate security = rules.securitySupport() == null ? null : start.plus(rules.securitySupport());
+        String status;
+        if (standard == null && security == null) {
+            boolean superseded = history.stream().anyMatch(e -> e.kind().equals("suite") && !SupportWindows.day(e).isAfter(date)
+                    && release.channel().equals(e.channel()) && e.suiteVersion().compareTo(release.suiteVersion()) > 0);
+            status = superseded ? "out-of-support" : "standard";
+        } else if (standard != null && !date.isAfter(standard)) {
+            status = "standard";
+        } else if (security != null && !date.isAfter(security)) {
+            status = "security-only";
+        } else {
+            status = "out-of-support";
+        }
+        return new SupportWindows.Support(status, standard, security);
+    }
+
+    @Test
+    void aManifestRecordedAgainOrRemovedIsSeenAtTheNextListing() throws IOException {
+        assertThat(tag(history.entries(), "suite-2026.10-orion").releasedAt()).hasToString("2026-10-14T10:00:00Z");
+        // Released again (the same tag, a new manifest): the listing reads the new one, not the one it read before.
+        suite("suite-2026.10-orion", "2026.10", null, "Orion", "edge", "2026-10-16", "1.5.1", "1.3.0");
+        ReleaseHistory.Entry again = tag(history.entries(), "suite-2026.10-orion");
+        assertThat(again.releasedAt()).hasToString("2026-10-16T10:00:00Z");
+        assertThat(again.modules()).containsEntry("Authority", "1.5.1");
+        Files.delete(history.dir().resolve("suites").resolve("suite-2027.04-pulsar.yaml"));
+        assertThat(history.entries()).extracting(ReleaseHistory.Entry::tag).doesNotContain("suite-2027.04-pulsar").hasSize(6);
+    }
+
     private static ReleaseHistory.Entry tag(List<ReleaseHistory.Entry> all, String tag) {
         return all.stream().filter(e -> e.tag().equals(tag)).findFirst().orElseThrow();
     }

@@ -401,6 +401,51 @@ class RunRegistryTest {
         assertThat(registry.page(RunState.FAILED, null, 3).runs()).isEmpty();
     }
 
+    @Test
+    void pagesAreTheSameAfterARestartAndLeaveOutPrunedRuns() {
+        RunRegistry registry = new RunRegistry(state, new RunRegistry.Retention(java.time.Duration.ofDays(30), 100));
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        for (int t = 1; t <= 9; t++) {
+            registry.submit(webhook("suite-2026.04." + t, "2026.04." + t, "d-" + t), start.plusSeconds(t / 3));
+        }
+        List<RunRecord> all = registry.list(null);
+        // A state change keeps the run where it was listed; the state filter pages too.
+        for (RunRecord run : all.subList(0, 5)) {
+            registry.update(run.id(), r -> r.withState(RunState.FAILED, start.plusSeconds(60), "exit code 1"));
+        }
+        List<String> failed = all.subList(0, 5).stream().map(RunRecord::id).toList();
+        RunRegistry.Page firstFailed = registry.page(RunState.FAILED, null, 2);
+        assertThat(firstFailed.runs()).extracting(RunRecord::id).isEqualTo(failed.subList(0, 2));
+        assertThat(registry.page(RunState.FAILED, firstFailed.next(), 10).runs()).extracting(RunRecord::id)
+                .isEqualTo(failed.subList(2, 5));
+        assertThat(registry.page(RunState.QUEUED, null, 10).runs()).extracting(RunRecord::id)
+                .isEqualTo(all.subList(5, 9).stream().map(RunRecord::id).toList());
+
+        // Read back from disk: the same pages.
+        RunRegistry again = new RunRegistry(state, new RunRegistry.Retention(java.time.Duration.ofDays(30), 100));
+        assertThat(pages(again, 4)).isEqualTo(all.stream().map(RunRecord::id).toList());
+
+        // Pruned runs (the finished ones, past their age) are no longer listed, and the rest page as before.
+        assertThat(again.prune(start.plus(java.time.Duration.ofDays(31)))).hasSize(5);
+        assertThat(pages(again, 2)).isEqualTo(all.subList(5, 9).stream().map(RunRecord::id).toList());
+        // A cursor at a pruned run still continues after it.
+        assertThat(again.page(null, RunRegistry.Position.of(all.get(4)), 10).runs()).extracting(RunRecord::id)
+                .isEqualTo(all.subList(5, 9).stream().map(RunRecord::id).toList());
+    }
+
+    /** Every run, page after page. */
+    private static List<String> pages(RunRegistry registry, int limit) {
+        List<String> ids = new java.util.ArrayList<>();
+        RunRegistry.Position after = null;
+        do {
+            RunRegistry.Page page = registry.page(null, after, limit);
+            assertThat(page.runs()).hasSizeLessThanOrEqualTo(limit);
+            page.runs().forEach(r -> ids.add(r.id()));
+            after = page.next();
+        } while (after != null);
+        return ids;
+    }
+
     private static RunRequest module(String tag, String version) {
         return new RunRequest("module", tag, version, "dispatch", null, null, null, true, false, true);
     }
