@@ -118,12 +118,13 @@ record machine load before value "$(loadavg)"
 record meta date - - "$(date -u '+%Y-%m-%d %H:%M UTC')"
 record meta commit - - "$(git rev-parse --short HEAD)"
 record meta dirty - - "$([ -n "$(git status --porcelain --untracked-files=no)" ] && echo yes || echo no)"
-record meta hotfixes - - "${HOTFIXES:-60000}"
+record meta hotfixes - - "${HOTFIXES:-100000}"
 record meta settings - - "SECTIONS='$SECTIONS' VARIANTS='${VARIANTS[*]}' SIZES='$SIZES' SIZES_SLEEP='$SIZES_SLEEP' SIZES_HUGE='$SIZES_HUGE' REPS=$REPS REPS_LARGE=$REPS_LARGE ROUNDS=$ROUNDS WRK_SECONDS=$WRK_SECONDS WARMUP_SECONDS=$WARMUP_SECONDS WEBHOOK_CASES='$WEBHOOK_CASES' SCALE_RUNS=$SCALE_RUNS SCALE_SECONDS=$SCALE_SECONDS"
 [ -n "${BASE_DIR:-}" ] && record meta base - - "$(git -C "$BASE_DIR" rev-parse --short HEAD 2>/dev/null || echo "$BASE_DIR")"
 
 # --- 1. Orchestration: the suite pipeline vs make -j over the same DAG and commands ---
 # orch_run SECTION N CMD TOOLS...: one run of each tool (a stella-release variant or make), in that order.
+RUN_SEQ=0
 orch_run() {
   local section=$1 n=$2 cmd=$3; shift 3
   local ws=$WORK/ws-$n case_="$n × $cmd" t0 t1 rss user sys
@@ -132,7 +133,12 @@ orch_run() {
   [ -f "$WORK/Makefile-$n-${cmd// /_}" ] || gen makefile "$WORK/Makefile-$n-${cmd// /_}" "$n" "$cmd"
   for v in "$@"; do
     echo "bench: $section N=$n '$cmd' $v"
-    rm -rf "$WORK/out-$n"
+    # A fresh output directory per run, none deleted while the bench runs: ext4 makes a new file slower where many
+    # were just deleted (perf: `recently_deleted` under `ext4_create`, 18% of the machine's samples), so a rm -rf
+    # of the previous run's thousands of files before each run slowed the next one (900 × true: 2.3-2.5 s in a fresh
+    # directory or tmpfs, 4.5-5 s in the reused one); make writes no files and was never affected.
+    RUN_SEQ=$((RUN_SEQ + 1)); local out=$WORK/runs/$RUN_SEQ
+    mkdir -p "$WORK/runs"
     if [ "$v" = make ]; then
       t0=$(now_ms)
       /usr/bin/time -f '%M %U %S' -o "$WORK/time" make -s -j"$P" -f "$WORK/Makefile-$n-${cmd// /_}" all
@@ -141,11 +147,11 @@ orch_run() {
       vcmd "$v"
       t0=$(now_ms)
       /usr/bin/time -f '%M %U %S' -o "$WORK/time" "${CMD[@]}" release suite-2026.04-nova --config "$WORK/release-$n-${cmd// /_}.yaml" \
-        --workspace "$ws" --out "$WORK/out-$n" --dry-run --skip-tests >"$WORK/release.log" 2>&1 \
+        --workspace "$ws" --out "$out" --dry-run --skip-tests >"$WORK/release.log" 2>&1 \
         || { echo "bench: the release failed:"; tail -30 "$WORK/release.log"; exit 1; }
       t1=$(now_ms)
       # The pipeline's own total (JVM start-up and shutdown excluded), from its summary.
-      record "$section" "$case_" "$v" pipeline_ms "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(s.get("durationMs",0) for s in d["stages"]))' "$WORK/out-$n/2026.04/state.json")"
+      record "$section" "$case_" "$v" pipeline_ms "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(s.get("durationMs",0) for s in d["stages"]))' "$out/2026.04/state.json")"
     fi
     record "$section" "$case_" "$v" wall_ms $((t1 - t0))
     read -r rss user sys <"$WORK/time"
