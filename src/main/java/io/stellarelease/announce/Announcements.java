@@ -167,13 +167,7 @@ public class Announcements {
         String why = null;
         if (log.sent(tag, target).isEmpty()) {
             try {
-                if (target.equals(EMAIL)) {
-                    email(config.announce().email(), message);
-                } else {
-                    String name = target.substring("webhook:".length());
-                    ReleaseConfig.ChatHook hook = config.announce().webhooks().stream().filter(h -> h.name().equals(name)).findFirst().orElseThrow();
-                    webhook(transactionId(tag, hook), hook, message);
-                }
+                deliver(target, tag, "", message);
                 log.add(tag, new AnnouncementLog.Sent(target, Instant.now(), sha256(message.text())));
             } catch (AnnounceException e) {
                 status = Status.FAILED;
@@ -275,13 +269,7 @@ public class Announcements {
                 continue;
             }
             try {
-                if (target.equals(EMAIL)) {
-                    email(config.announce().email(), message);
-                } else {
-                    String name = target.substring("webhook:".length());
-                    ReleaseConfig.ChatHook hook = config.announce().webhooks().stream().filter(h -> h.name().equals(name)).findFirst().orElseThrow();
-                    webhook(transactionId(tag, hook) + "." + what, hook, message);
-                }
+                deliver(target, tag, "." + what, message);
                 notices.add(tag, new AnnouncementLog.Sent(target, Instant.now(), sha256(message.text())));
             } catch (AnnounceException e) {
                 failures.add(e.getMessage());
@@ -293,6 +281,20 @@ public class Announcements {
     /** Whether any target is configured for notices ({@code announce} with a webhook or e-mail). */
     public boolean hasTargets() {
         return config.announce() != null && !targets().isEmpty();
+    }
+
+    /**
+     * Sends {@code message} to one target: {@code email}, or {@code webhook:<name>} with the release's transaction id
+     * plus {@code idSuffix} (a follow-up notice gets its own id, so the chat does not drop it as a repeat).
+     */
+    private void deliver(String target, String tag, String idSuffix, Message message) throws AnnounceException {
+        if (target.equals(EMAIL)) {
+            email(config.announce().email(), message);
+        } else {
+            String name = target.substring("webhook:".length());
+            ReleaseConfig.ChatHook hook = config.announce().webhooks().stream().filter(h -> h.name().equals(name)).findFirst().orElseThrow();
+            webhook(transactionId(tag, hook) + idSuffix, hook, message);
+        }
     }
 
     private void webhook(String transactionId, ReleaseConfig.ChatHook hook, Message message) throws AnnounceException {

@@ -91,11 +91,7 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
 
     @Override
     public ExecResult execute(ExecCommand command) throws ExecException, IOException {
-        if (!(command instanceof JobExecCommand jobCommand)) {
-            throw new ExecException("stella-release runs only configured jobs; bind exec endpoints with #execJobBinding",
-                    null, null, -1);
-        }
-        ExecJob job = jobCommand.job();
+        ExecJob job = JobExecCommand.jobOf(command);
         String header = "# " + job.stage() + "/" + job.name() + ": " + String.join(" ", job.command())
                 + "\n# in " + job.workingDir() + ", started " + Instant.now() + "\n";
         try {

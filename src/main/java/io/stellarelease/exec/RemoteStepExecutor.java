@@ -148,11 +148,7 @@ public class RemoteStepExecutor implements ExecCommandExecutor {
 
     @Override
     public ExecResult execute(ExecCommand command) throws ExecException, IOException {
-        if (!(command instanceof JobExecCommand jobCommand)) {
-            throw new ExecException("stella-release runs only configured jobs; bind exec endpoints with #execJobBinding",
-                    null, null, -1);
-        }
-        ExecJob job = jobCommand.job();
+        ExecJob job = JobExecCommand.jobOf(command);
         // Only build steps leave this process, and never one whose environment holds a secret (a database password):
         // a message on the broker is readable by whoever can read the queue.
         if (!remoteStages.contains(job.stage()) || job.env().keySet().stream().anyMatch(this::looksSecret)) {
