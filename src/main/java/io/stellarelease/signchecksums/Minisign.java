@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * minisign signatures (the format of jedisct1/minisign, which {@code minisign -V} checks) made and checked with Bouncy
@@ -279,12 +279,12 @@ public final class Minisign {
         return out;
     }
 
-    /** A key id as minisign prints it: the 8 bytes read as a little-endian number, upper-case hex. */
+    /**
+     * A key id as minisign prints it: the 8 bytes read as a little-endian number, upper-case hex without leading
+     * zeros (minisign formats it with {@code %" PRIX64 "}, so an id starting with 0 is one digit shorter).
+     */
     private static String idHex(byte[] keyId) {
-        byte[] reversed = new byte[8];
-        for (int i = 0; i < 8; i++) {
-            reversed[i] = keyId[7 - i];
-        }
-        return HexFormat.of().withUpperCase().formatHex(reversed);
+        long id = ByteBuffer.wrap(keyId).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        return Long.toHexString(id).toUpperCase(Locale.ROOT);
     }
 }

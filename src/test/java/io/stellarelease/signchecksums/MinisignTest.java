@@ -89,6 +89,17 @@ class MinisignTest {
     }
 
     @Test
+    void aKeyIdStartingWithZeroIsPrintedAsMinisignPrintsIt() {
+        // A public key file Debian's minisign -G wrote (CI, 2026-12-01): minisign prints the id with "%" PRIX64,
+        // without the leading zero of 0321DB0375764AE0, and our copy of the file must be the same text.
+        String written = "untrusted comment: minisign public key 321DB0375764AE0\n"
+                + "RWTgSnZ1A9shAzTJbDyj8RRyYFtBokbHwt8w8FWC8Vn2Tn/paUypH5BC\n";
+        Minisign.PublicKey key = Minisign.publicKey(written);
+        assertThat(key.id()).isEqualTo("321DB0375764AE0");
+        assertThat(key.toFileText()).isEqualTo(written);
+    }
+
+    @Test
     void signaturesMinisignMadeVerifyHereAndOtherKeysAreNamed() throws Exception {
         Path signature = dir.resolve("by-minisign.minisig");
         MinisignTool.Result signed = MinisignTool.sign(sums, signature, encrypted.secretKey(), PASSWORD);
