@@ -166,30 +166,36 @@ public class SbomWriter {
         return schema().validate(SCHEMA_MAPPER.readTree(json)).stream().map(com.networknt.schema.Error::getMessage).toList();
     }
 
-    /** Compiled on first use, once: {@link #prepare} and the stage may both ask, the second waits for the first. */
-    private synchronized com.networknt.schema.Schema schema() throws IOException {
-        if (schema == null) {
-            schema = new JsonParser().getJsonSchema(SPEC, SCHEMA_MAPPER);
+    /**
+     * Compiled on first use. The stage does not wait for {@link #prepare}'s compile (a low-priority thread that a busy
+     * machine may hold back): when it is not done, the stage compiles its own, as it would without prepare.
+     */
+    private com.networknt.schema.Schema schema() throws IOException {
+        com.networknt.schema.Schema compiled = schema;
+        if (compiled == null) {
+            compiled = new JsonParser().getJsonSchema(SPEC, SCHEMA_MAPPER);
+            schema = compiled;
         }
-        return schema;
+        return compiled;
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper SCHEMA_MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
-    private com.networknt.schema.Schema schema;
+    private volatile com.networknt.schema.Schema schema;
 
     /**
      * Gets the sboms stage ready on a background thread when the run has that stage: compiles the schema and renders
      * and checks one SBOM with a package, a hash, a property and a dependency, so the CycloneDX, Jackson and schema
      * classes are loaded and initialised before the stage starts. That first use is most of a small release's sboms
-     * stage (0.5-1.7 s for 91 SBOMs, bench/notes-gaps.md); build-modules calls this as its builds start, while they
-     * leave the conductor's own CPU mostly unused. Nothing it makes is kept but the schema; if it fails, the stage
-     * does the same work itself and reports what fails.
+     * stage (0.5-1.7 s for 91 SBOMs, bench/notes-gaps.md); build-modules calls this as its builds start. The thread
+     * runs at the lowest priority (nice 19), so it takes only CPU the builds and the conductor leave unused. Nothing
+     * it makes is kept but the schema; if it fails, the stage does the same work itself and reports what fails.
      */
     public void prepare(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
         if (run == null || run.planned(STAGE).isEmpty()) {
             return;
         }
         Thread thread = new Thread(() -> {
+            io.stellarelease.service.RunPriority.lowerThisThread(19);
             try {
                 Component sample = new Component();
                 sample.setType(Component.Type.LIBRARY);
