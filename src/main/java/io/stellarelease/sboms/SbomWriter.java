@@ -163,60 +163,16 @@ public class SbomWriter {
      * schema is immutable and safe to share, so it is built once per stage here.
      */
     private List<String> schemaErrors(byte[] json) throws IOException {
-        return schema().validate(SCHEMA_MAPPER.readTree(json)).stream().map(com.networknt.schema.Error::getMessage).toList();
-    }
-
-    /**
-     * Compiled on first use. The stage does not wait for {@link #prepare}'s compile (a low-priority thread that a busy
-     * machine may hold back): when it is not done, the stage compiles its own, as it would without prepare.
-     */
-    private com.networknt.schema.Schema schema() throws IOException {
-        com.networknt.schema.Schema compiled = schema;
-        if (compiled == null) {
-            compiled = new JsonParser().getJsonSchema(SPEC, SCHEMA_MAPPER);
-            schema = compiled;
+        com.networknt.schema.Schema schema = this.schema;
+        if (schema == null) {
+            schema = new JsonParser().getJsonSchema(SPEC, SCHEMA_MAPPER);
+            this.schema = schema;
         }
-        return compiled;
+        return schema.validate(SCHEMA_MAPPER.readTree(json)).stream().map(com.networknt.schema.Error::getMessage).toList();
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper SCHEMA_MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
     private volatile com.networknt.schema.Schema schema;
-
-    /**
-     * Gets the sboms stage ready on a background thread when the run has that stage: compiles the schema and renders
-     * and checks one SBOM with a package, a hash, a property and a dependency, so the CycloneDX, Jackson and schema
-     * classes are loaded and initialised before the stage starts. That first use is most of a small release's sboms
-     * stage (0.5-1.7 s for 91 SBOMs, bench/notes-gaps.md); build-modules calls this as its builds start. The thread
-     * runs at the lowest priority (nice 19), so it takes only CPU the builds and the conductor leave unused. Nothing
-     * it makes is kept but the schema; if it fails, the stage does the same work itself and reports what fails.
-     */
-    public void prepare(@ExchangeProperty(ReleaseRun.PROPERTY) ReleaseRun run) {
-        if (run == null || run.planned(STAGE).isEmpty()) {
-            return;
-        }
-        Thread thread = new Thread(() -> {
-            io.stellarelease.service.RunPriority.lowerThisThread(19);
-            try {
-                Component sample = new Component();
-                sample.setType(Component.Type.LIBRARY);
-                sample.setBomRef("module:prepare");
-                sample.setName("prepare");
-                sample.setVersion("1.0.0");
-                sample.setPurl(purl("nuget", null, "prepare", "1.0.0", null));
-                sample.setHashes(List.of(new Hash(Hash.Algorithm.SHA_256, "0".repeat(64))));
-                sample.addProperty(new Property("stella-release:file", "prepare"));
-                Bom bom = bom(run, "prepare", sample);
-                Dependency dependency = new Dependency(sample.getBomRef());
-                dependency.addDependency(new Dependency("library:prepare"));
-                addDependencies(bom, List.of(dependency));
-                schemaErrors(new Generator().json(bom).getBytes(StandardCharsets.UTF_8));
-            } catch (Exception | LinkageError e) {
-                org.slf4j.LoggerFactory.getLogger(SbomWriter.class).debug("getting the sboms stage ready failed: {}", e.toString());
-            }
-        }, "sboms-prepare");
-        thread.setDaemon(true);
-        thread.start();
-    }
 
     private static int count(List<Component> components) {
         return components == null ? 0 : components.stream().mapToInt(c -> 1 + count(c.getComponents())).sum();

@@ -37,11 +37,6 @@ public final class RunPriority {
             return;
         }
         APPLIED.set(true);
-        lowerThisThread(value);
-    }
-
-    /** Lowers the calling thread's priority to nice {@code value} (Linux; elsewhere, or when renice fails, nothing changes). */
-    public static void lowerThisThread(int value) {
         Path self = Path.of("/proc/thread-self");
         if (!Files.exists(self)) {
             return;
@@ -52,10 +47,10 @@ public final class RunPriority {
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!renice.waitFor(5, TimeUnit.SECONDS) || renice.exitValue() != 0) {
                 renice.destroyForcibly();
-                LOG.debug("renice of thread {} did not succeed", tid);
+                LOG.debug("renice of run thread {} did not succeed", tid);
             }
         } catch (java.io.IOException | RuntimeException e) {
-            LOG.debug("could not lower the priority of thread {}: {}", Thread.currentThread().getName(), e.getMessage());
+            LOG.debug("could not lower the priority of run thread {}: {}", Thread.currentThread().getName(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
