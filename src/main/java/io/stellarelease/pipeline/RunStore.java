@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * Writes a run's state to {@code <release dir>/state.json} after every stage, durably, so that what a
  * run did is on disk even when the process dies half-way, and reads it back to resume that run.
  * <p>A stage that did its work is not followed by the next one until its state is on disk (written and flushed,
- * file and directory): a crash never makes a resumed run repeat work that was done. A skipped stage did no work,
+ * file and directory): a crash from then on never makes a resumed run repeat it. A skipped stage did no work,
  * so the next stage does not wait for its state: {@link #saveSoon} hands the write to one writer thread, which
  * makes it durable a few milliseconds later (and writes only the newest state when several wait). A crash in
  * those milliseconds can lose only the record of skipped stages since the last stage that did its work; the
