@@ -2,7 +2,6 @@ package io.stellarelease.cli;
 
 import io.stellarelease.app.CamelApp;
 import io.stellarelease.config.ConfigException;
-import io.stellarelease.config.ConfigLoader;
 import io.stellarelease.logging.LogFormat;
 import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
@@ -54,10 +53,6 @@ public class ServeCommand implements Callable<Integer> {
         }
         if (allowUnsigned) {
             overrides.put("stella.webhook.allow-unsigned", "true");
-        }
-        Path releaseConfig = files.releaseConfig();
-        if (releaseConfig != null) {
-            ConfigLoader.prefetch(releaseConfig);
         }
         try {
             Main main = CamelApp.configure(CamelApp.Mode.SERVE, files.properties, files.config, overrides);

@@ -22,51 +22,7 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** A load started ahead of time by {@link #prefetch}, taken by the first {@link #load} of the same file. */
-    private record Prefetch(Path file, java.util.concurrent.CompletableFuture<ReleaseConfig> result) {
-    }
-
-    private static final java.util.concurrent.atomic.AtomicReference<Prefetch> PREFETCH = new java.util.concurrent.atomic.AtomicReference<>();
-
-    /**
-     * Starts reading and checking {@code file} on a background thread, for a command that will {@link #load} it once
-     * Camel is set up: Jackson's first read of a large configuration (900 modules: ~18% of a {@code serve} start's Java
-     * samples, with its class loading) then runs beside Camel's own start-up instead of after it. {@link #load} of the
-     * same file waits for it and gives its result or its error, as if it had read the file itself.
-     */
-    public static void prefetch(Path file) {
-        var result = new java.util.concurrent.CompletableFuture<ReleaseConfig>();
-        PREFETCH.set(new Prefetch(file, result));
-        Thread thread = new Thread(() -> {
-            try {
-                result.complete(read(file));
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        }, "config-prefetch");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
     public static ReleaseConfig load(Path file) {
-        Prefetch prefetched = PREFETCH.getAndSet(null);
-        if (prefetched == null || !prefetched.file().equals(file)) {
-            return read(file);
-        }
-        try {
-            return prefetched.result().join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
-    }
-
-    private static ReleaseConfig read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException(file + ": release configuration not found");
         }
