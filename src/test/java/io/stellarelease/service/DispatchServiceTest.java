@@ -39,14 +39,6 @@ class DispatchServiceTest {
     }
 
     @Test
-    void theDirectoryQueueNeedsNoRabbitMQ() {
-        var context = app.template().getCamelContext();
-        // Made only when a route uses RabbitMQ (the queue, remote steps): not for the directory queue.
-        assertThat(context.hasComponent("spring-rabbitmq")).isNull();
-        assertThat(context.getComponentNames()).contains("file", "platform-http");
-    }
-
-    @Test
     void aDroppedFileBecomesARunAndMovesToDone() throws Exception {
         Files.createDirectories(fixture.queue);
         // A file still being written under a dot-name is never read; the rename makes it visible.
