@@ -31,7 +31,7 @@ start_serve() { # DIR NAME
     >"$WORK/$name/state/history/suites/suite-2026.04-nova.yaml"
   { cat "$home/config/application.properties"; printf '\nstella.dispatch.dir = %s\n' "$WORK/$name/queue"
     if [ "$STORE" = pg ]; then
-      printf 'stella.store.url = jdbc:postgresql://127.0.0.1:5432/test\nstella.store.user = postgres\nstella.store.schema = ${SCHEMA_PREFIX}%s\n' "${name//[^a-z0-9]/_}"
+      printf 'stella.store.url = jdbc:postgresql://127.0.0.1:5432/test\nstella.store.user = postgres\nstella.store.schema = %s%s\n' "$SCHEMA_PREFIX" "${name//[^a-z0-9]/_}"
     fi; } >"$WORK/$name.properties"
   local opts=""
   [ "${JFR:-}" = "$name" ] && opts="-XX:StartFlightRecording=filename=$WORK/$name.jfr,settings=${JFC:-/tmp/intake-1ms.jfc}"
@@ -43,6 +43,8 @@ start_serve() { # DIR NAME
     sleep 0.05
   done
 }
+# The JVM's user+sys CPU ticks so far (measured windows: CPU per request, not only wall, on a shared machine).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 stop_serve() { kill -TERM "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true; }
 for r in $(seq 1 "$ROUNDS"); do
   for v in before after; do
@@ -55,8 +57,10 @@ for r in $(seq 1 "$ROUNDS"); do
           sleep 0.5; done ) & PIDS+=($!)
     fi
     wrk_run "$url" "$WORK/bodies.txt" 1 "$WARM" >/dev/null
+    cpu0=$(cpu_ticks "$SERVE_PID")
     res=$(wrk_run "$url" "$WORK/bodies.txt" 20000 "$WRK_SECONDS")
-    echo "ab: $CASE $STORE $v round $r: $res load=$(cut -d' ' -f1 /proc/loadavg) runs=$(find "$WORK/$name/state/runs" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)"
+    cpu=$(( $(cpu_ticks "$SERVE_PID") - cpu0 ))
+    echo "ab: $CASE $STORE $v round $r: $res cpu_s=$(awk -v t="$cpu" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}') load=$(cut -d' ' -f1 /proc/loadavg) runs=$(find "$WORK/$name/state/runs" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)"
     stop_serve
     if [ "$STORE" = pg ]; then psql -q -h 127.0.0.1 -U postgres test -c "drop schema if exists ${SCHEMA_PREFIX}$name cascade" >/dev/null 2>&1 || true; fi
   done

@@ -106,6 +106,7 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
         this.runsDir = stateDir.resolve("runs").toAbsolutePath().normalize();
         this.retention = retention;
         this.events = events;
+        this.batches = Math.max(1, store.settings().poolSize() / 2);
         this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "stella-lease-renewal");
             t.setDaemon(true);
@@ -146,6 +147,7 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
         final Instant now;
         Submission submission;
         RuntimeException error;
+        boolean taken; // into a batch: answered by its commit
         boolean done;
 
         Pending(RunRequest request, Instant now) {
@@ -155,15 +157,19 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
     }
 
     private final Object intake = new Object();
-    // Guarded by intake: the requests waiting for the next batch, and whether a batch is being decided.
+    /** How many batches may be under way at once: half the pool, the rest stays for the runs' own writes. */
+    final int batches;
+    // Guarded by intake: the requests waiting for the next batch, and how many batches are being decided.
     private List<Pending> waiting = new ArrayList<>();
-    private boolean deciding;
+    private int deciding;
 
     /**
-     * Group commit: the first request that finds no batch under way decides every waiting request in one
-     * transaction (in arrival order, each decision seeing the ones before it) and commits once; the others wait for
-     * the commit of the batch holding theirs. So a request returns (is acknowledged) only once its decision is
-     * committed, and one commit (one WAL flush) and a few statements serve every request that arrived meanwhile.
+     * Group commit: a request that finds fewer than {@link #batches} batches under way decides every waiting request
+     * in one transaction (in arrival order, each decision seeing the ones before it) and commits once; the others
+     * wait for the commit of the batch holding theirs. So a request returns (is acknowledged) only once its decision
+     * is committed, and one commit and a few statements serve every request that arrived meanwhile. Batches under
+     * way together are concurrent transactions like two instances': the same locks and unique indexes decide
+     * between them (a batch that loses a race is decided again).
      */
     @Override
     public Submission submit(RunRequest request, Instant now) {
@@ -171,7 +177,7 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
         List<Pending> batch = null;
         synchronized (intake) {
             waiting.add(mine);
-            while (deciding && !mine.done) {
+            while (!mine.done && (mine.taken || deciding >= batches)) {
                 try {
                     intake.wait();
                 } catch (InterruptedException e) {
@@ -180,9 +186,10 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
                 }
             }
             if (!mine.done) {
-                deciding = true;
+                deciding++;
                 batch = waiting;
                 waiting = new ArrayList<>();
+                batch.forEach(p -> p.taken = true);
             }
         }
         if (batch != null) {
@@ -196,7 +203,7 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
                         }
                         p.done = true;
                     }
-                    deciding = false;
+                    deciding--;
                     intake.notifyAll();
                 }
             }

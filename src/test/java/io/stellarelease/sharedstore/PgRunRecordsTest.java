@@ -371,23 +371,28 @@ class PgRunRecordsTest {
     }
 
     /**
-     * Submits {@code requests} to writer a, all queued while a's current transaction waits on a row lock this test
-     * holds, so they are decided as one batch when it is let go. Each answer (a Submission, or the exception) is
-     * checked against the database at the moment it arrives: its run and delivery are committed (seen from another
-     * connection), and nothing is answered while the batch before it has not committed.
+     * Submits {@code requests} to writer a, all queued while a's batches wait on a row lock this test holds (as many
+     * batches as a runs at once, each a request for the locked run's tag), so they are decided as one batch when it
+     * is let go. Each answer (a Submission, or the exception) is checked against the database at the moment it
+     * arrives: its run and delivery are committed (seen from another connection); and nothing is answered while
+     * the batches before it have not committed.
      */
     private List<Object> blockedBatch(List<RunRequest> requests) throws Exception {
         RunRecord held = a.submit(pushed("module-authority-v9.9.9", "held"), Instant.now()).run();
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService pool = Executors.newFixedThreadPool(requests.size() + 1);
+        ExecutorService pool = Executors.newFixedThreadPool(requests.size() + a.batches);
         try (Connection lock = DriverManager.getConnection(URL, USER, null)) {
             lock.setAutoCommit(false);
             try (Statement s = lock.createStatement()) {
                 s.execute("select 1 from " + schema + ".runs where id = '" + held.id() + "' for update");
             }
-            Future<Submission> blocked = pool.submit(() -> a.submit(pushed("module-authority-v9.9.9", "held-again"), Instant.now()));
+            List<Future<Submission>> blocked = new ArrayList<>();
+            for (int i = 0; i < a.batches; i++) {
+                String delivery = "held-again-" + i;
+                blocked.add(pool.submit(() -> a.submit(pushed("module-authority-v9.9.9", delivery), Instant.now())));
+            }
             while (count("select count(*) from pg_locks l join pg_stat_activity p on p.pid = l.pid where not l.granted "
-                    + "and p.query like '%for update of r%'") == 0) {
+                    + "and p.query like '%for update of r%'") < a.batches) {
                 Thread.sleep(10);
             }
             List<Future<Object>> futures = new ArrayList<>();
@@ -399,14 +404,17 @@ class PgRunRecordsTest {
             }
             Thread.sleep(200);
             assertThat(futures).noneMatch(Future::isDone);
-            assertThat(blocked.isDone()).isFalse();
+            assertThat(blocked).noneMatch(Future::isDone);
             lock.rollback();
-            assertThat(blocked.get()).isInstanceOf(Submission.Duplicate.class);
+            for (Future<Submission> f : blocked) {
+                assertThat(f.get()).isInstanceOf(Submission.Duplicate.class);
+            }
             List<Object> answers = new ArrayList<>();
             for (Future<Object> f : futures) {
                 answers.add(f.get());
             }
             assertThat(problems).isEmpty();
+            assertThat(a.get(held.id()).orElseThrow().deliveries()).hasSize(1 + a.batches);
             return answers;
         } finally {
             pool.shutdown();
