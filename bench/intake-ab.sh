@@ -45,6 +45,13 @@ start_serve() { # DIR NAME
 }
 # The JVM's user+sys CPU ticks so far (measured windows: CPU per request, not only wall, on a shared machine).
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The same for the PostgreSQL backends serving its connections (found by the client ports of its sockets to 5432).
+pg_ticks() {
+  local ports; ports=$(ss -tnpH state established "( dport = :5432 )" 2>/dev/null | grep "pid=$1," | awk '{split($3, a, ":"); print a[length(a)]}' | paste -sd, -)
+  [ -z "$ports" ] && { echo 0; return; }
+  psql -Atq -h 127.0.0.1 -U postgres test -c "select pid from pg_stat_activity where client_port in ($ports)" \
+    | while read -r p; do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{t += $1} END {print t + 0}'
+}
 stop_serve() { kill -TERM "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true; }
 for r in $(seq 1 "$ROUNDS"); do
   for v in before after; do
@@ -57,10 +64,10 @@ for r in $(seq 1 "$ROUNDS"); do
           sleep 0.5; done ) & PIDS+=($!)
     fi
     wrk_run "$url" "$WORK/bodies.txt" 1 "$WARM" >/dev/null
-    cpu0=$(cpu_ticks "$SERVE_PID")
+    cpu0=$(cpu_ticks "$SERVE_PID"); pg0=$(pg_ticks "$SERVE_PID")
     res=$(wrk_run "$url" "$WORK/bodies.txt" 20000 "$WRK_SECONDS")
-    cpu=$(( $(cpu_ticks "$SERVE_PID") - cpu0 ))
-    echo "ab: $CASE $STORE $v round $r: $res cpu_s=$(awk -v t="$cpu" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}') load=$(cut -d' ' -f1 /proc/loadavg) runs=$(find "$WORK/$name/state/runs" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)"
+    cpu=$(( $(cpu_ticks "$SERVE_PID") - cpu0 )); pg=$(( $(pg_ticks "$SERVE_PID") - pg0 ))
+    echo "ab: $CASE $STORE $v round $r: $res cpu_s=$(awk -v t="$cpu" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}') pg_cpu_s=$(awk -v t="$pg" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}') load=$(cut -d' ' -f1 /proc/loadavg) runs=$(find "$WORK/$name/state/runs" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)"
     stop_serve
     if [ "$STORE" = pg ]; then psql -q -h 127.0.0.1 -U postgres test -c "drop schema if exists ${SCHEMA_PREFIX}$name cascade" >/dev/null 2>&1 || true; fi
   done

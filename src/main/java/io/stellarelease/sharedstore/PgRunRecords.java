@@ -348,41 +348,45 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
             this.c = c;
             List<String> ids = new ArrayList<>();
             List<String> tags = new ArrayList<>();
-            List<Boolean> tagLanes = new ArrayList<>();
             List<String> releases = new ArrayList<>();
-            List<Boolean> releaseLanes = new ArrayList<>();
+            List<Boolean> lanes = new ArrayList<>();
             for (Pending p : batch) {
                 RunRequest r = p.request;
                 if (r.delivery() != null) {
                     ids.add(r.delivery());
                 }
                 tags.add(r.tag());
-                tagLanes.add(r.dryRun());
                 releases.add(RunRegistry.releaseKey(r.kind(), r.tag(), r.version()));
-                releaseLanes.add(r.dryRun());
+                lanes.add(r.dryRun());
             }
-            if (!ids.isEmpty()) {
-                try (PreparedStatement q = c.prepareStatement("select d.delivery, r.record from deliveries d join runs r on r.id = d.run_id "
-                        + "where d.delivery = any(?)")) {
-                    q.setArray(1, c.createArrayOf("text", ids.toArray()));
-                    read(q, (rs, run) -> delivered.put(rs.getString(1), run));
-                }
-            }
-            // Locked in id order, so that two batches with common tags lock them in the same order.
-            try (PreparedStatement q = c.prepareStatement("select r.tag, r.dry_run, r.record from runs r where r.id in ("
-                    + "select distinct on (t.tag, t.dry_run) t.id from runs t join unnest(?::text[], ?::boolean[]) k(tag, dry_run) "
-                    + "on t.tag = k.tag and t.dry_run = k.dry_run order by t.tag, t.dry_run, t.created_at desc, t.id desc) "
-                    + "order by r.id for update of r")) {
+            // One round trip for the three: the tags' latest runs locked in id order (so that two batches with common
+            // tags lock them in the same order), and their records as locked. The deliveries and active runs are read
+            // as of the statement's start: one committed meanwhile by another transaction makes a write of this batch
+            // fail on a unique index, and the batch is decided again.
+            try (PreparedStatement q = c.prepareStatement("with k as (select * from unnest(?::text[], ?::text[], ?::boolean[]) "
+                    + "k(tag, release_key, dry_run)), "
+                    + "latest as (select r.tag, r.dry_run, r.record from runs r where r.id in (select distinct on (t.tag, t.dry_run) t.id "
+                    + "from runs t join k on t.tag = k.tag and t.dry_run = k.dry_run order by t.tag, t.dry_run, t.created_at desc, t.id desc) "
+                    + "order by r.id for update of r) "
+                    + "select 'd', d.delivery, false, r.record from deliveries d join runs r on r.id = d.run_id where d.delivery = any(?) "
+                    + "union all select 't', tag, dry_run, record from latest "
+                    + "union all (select distinct on (r.release_key, r.dry_run) 'a', r.release_key, r.dry_run, r.record from runs r "
+                    + "join k on r.release_key = k.release_key and r.dry_run = k.dry_run where r.state in " + ACTIVE
+                    + " order by r.release_key, r.dry_run, r.created_at)")) {
                 q.setArray(1, c.createArrayOf("text", tags.toArray()));
-                q.setArray(2, c.createArrayOf("boolean", tagLanes.toArray()));
-                read(q, (rs, run) -> latest.put(lane(rs.getString(1), rs.getBoolean(2)), run));
-            }
-            try (PreparedStatement q = c.prepareStatement("select distinct on (r.release_key, r.dry_run) r.release_key, r.dry_run, r.record "
-                    + "from runs r join unnest(?::text[], ?::boolean[]) k(release_key, dry_run) on r.release_key = k.release_key "
-                    + "and r.dry_run = k.dry_run where r.state in " + ACTIVE + " order by r.release_key, r.dry_run, r.created_at")) {
-                q.setArray(1, c.createArrayOf("text", releases.toArray()));
-                q.setArray(2, c.createArrayOf("boolean", releaseLanes.toArray()));
-                read(q, (rs, run) -> active.put(lane(rs.getString(1), rs.getBoolean(2)), run));
+                q.setArray(2, c.createArrayOf("text", releases.toArray()));
+                q.setArray(3, c.createArrayOf("boolean", lanes.toArray()));
+                q.setArray(4, c.createArrayOf("text", ids.toArray()));
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        RunRecord run = parse(rs.getString(4));
+                        switch (rs.getString(1)) {
+                            case "d" -> delivered.put(rs.getString(2), run);
+                            case "t" -> latest.put(lane(rs.getString(2), rs.getBoolean(3)), run);
+                            default -> active.put(lane(rs.getString(2), rs.getBoolean(3)), run);
+                        }
+                    }
+                }
             }
         }
 
@@ -418,55 +422,43 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
             }
         }
 
+        /** The runs changed, then the new runs and the deliveries in one statement (one round trip). */
         void flush() throws SQLException {
-            if (!inserted.isEmpty()) {
-                try (PreparedStatement insert = c.prepareStatement("insert into runs (id, kind, tag, version, release_key, dry_run, "
-                        + "pushed, state, created_at, record) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
-                    for (RunRecord run : inserted.values()) {
-                        insert.setString(1, run.id());
-                        insert.setString(2, run.kind());
-                        insert.setString(3, run.tag());
-                        insert.setString(4, run.version());
-                        insert.setString(5, RunRegistry.releaseKey(run));
-                        insert.setBoolean(6, run.dryRun());
-                        insert.setBoolean(7, pushed.contains(run.id()));
-                        insert.setString(8, run.state().label());
-                        insert.setTimestamp(9, Timestamp.from(run.createdAt()));
-                        insert.setString(10, text(run));
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
-                }
-            }
             for (RunRecord run : updated.values()) {
                 PgRunRecords.this.write(c, run, null);
             }
-            if (!deliveries.isEmpty()) {
-                try (PreparedStatement insert = c.prepareStatement("insert into deliveries (delivery, run_id) values (?, ?)")) {
-                    for (Map.Entry<String, String> d : deliveries.entrySet()) {
-                        insert.setString(1, d.getKey());
-                        insert.setString(2, d.getValue());
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
-                }
+            if (inserted.isEmpty() && deliveries.isEmpty()) {
+                return;
             }
+            List<RunRecord> runs = new ArrayList<>(inserted.values());
+            try (PreparedStatement insert = c.prepareStatement("with r as (insert into runs (id, kind, tag, version, release_key, "
+                    + "dry_run, pushed, state, created_at, record) select id, kind, tag, version, release_key, dry_run, pushed, state, "
+                    + "created_at::timestamptz, record::jsonb from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
+                    + "?::boolean[], ?::boolean[], ?::text[], ?::text[], ?::text[]) x(id, kind, tag, version, release_key, dry_run, "
+                    + "pushed, state, created_at, record)) "
+                    + "insert into deliveries (delivery, run_id) select * from unnest(?::text[], ?::text[])")) {
+                insert.setArray(1, array("text", runs, RunRecord::id));
+                insert.setArray(2, array("text", runs, RunRecord::kind));
+                insert.setArray(3, array("text", runs, RunRecord::tag));
+                insert.setArray(4, array("text", runs, RunRecord::version));
+                insert.setArray(5, array("text", runs, RunRegistry::releaseKey));
+                insert.setArray(6, array("boolean", runs, RunRecord::dryRun));
+                insert.setArray(7, array("boolean", runs, run -> pushed.contains(run.id())));
+                insert.setArray(8, array("text", runs, run -> run.state().label()));
+                insert.setArray(9, array("text", runs, run -> run.createdAt().toString()));
+                insert.setArray(10, array("text", runs, PgRunRecords.this::text));
+                insert.setArray(11, c.createArrayOf("text", deliveries.keySet().toArray()));
+                insert.setArray(12, c.createArrayOf("text", deliveries.values().toArray()));
+                insert.executeUpdate();
+            }
+        }
+
+        private java.sql.Array array(String type, List<RunRecord> runs, java.util.function.Function<RunRecord, Object> field)
+                throws SQLException {
+            return c.createArrayOf(type, runs.stream().map(field).toArray());
         }
     }
 
-    private interface Row {
-        void read(ResultSet rs, RunRecord run) throws SQLException;
-    }
-
-    /** Reads each row's last column as a run record. */
-    private void read(PreparedStatement q, Row row) throws SQLException {
-        try (ResultSet rs = q.executeQuery()) {
-            int record = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                row.read(rs, parse(rs.getString(record)));
-            }
-        }
-    }
 
     // ---- records --------------------------------------------------------------------------------------------
 
