@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The built jar as a user starts it (`java -jar target/stella-release.jar serve`), after `package`: only the
- * runtime dependencies in target/lib, none of the test classpath. A component the routes use but the pom gives
- * only to the tests (camel-timer once did) keeps serve from starting, and only this catches it.
+ * The built jar as a user starts it (`java -jar target/stella-release.jar serve`), after `package`: the one jar
+ * with the runtime dependencies merged in, none of the test classpath. A component the routes use but the pom gives
+ * only to the tests (camel-timer once did), or a Camel service file lost in the merge, keeps serve from starting,
+ * and only this catches it.
  */
 class PackagedJarIT {
     @TempDir
