@@ -3,12 +3,13 @@
 # fresh state dir (or a fresh PostgreSQL schema with STORE=pg), ~WARM s warm-up then WRK_SECONDS measured; then
 # adnanh/webhook in its own block. Usage: bench/intake-ab.sh BEFORE_DIR AFTER_DIR [CASE]
 #   CASE: accepted (default) | ignored.  Env: ROUNDS (3), WARM (20), WRK_SECONDS (10), STORE (file|pg),
-#   PORT (24000), HOOK_PORT (24001), JFR (a variant name: record a JFR of its first round), HOOK (1: adnanh block).
+#   PORT (24000), HOOK_PORT (24001), JFR (a variant name: record a JFR of its first round; JFC: its settings file,
+#   /tmp/intake-1ms.jfc), HOOK (1: adnanh block), SCHEMA_PREFIX (intake_: STORE=pg's schema per round).
 set -euo pipefail
 BEFORE=$(cd "$1" && pwd); AFTER=$(cd "$2" && pwd); CASE=${3:-accepted}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=${ROUNDS:-3}; WARM=${WARM:-20}; WRK_SECONDS=${WRK_SECONDS:-10}; STORE=${STORE:-file}
-PORT=${PORT:-24000}; HOOK_PORT=${HOOK_PORT:-24001}; HOOK=${HOOK:-1}
+PORT=${PORT:-24000}; HOOK_PORT=${HOOK_PORT:-24001}; HOOK=${HOOK:-1}; SCHEMA_PREFIX=${SCHEMA_PREFIX:-intake_}
 WORK=$(mktemp -d /tmp/intake-ab.XXXXXX); echo "ab: scratch $WORK"
 PIDS=(); cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }; trap cleanup EXIT
 gen() { python3 "$REPO/bench/gen.py" "$@"; }
@@ -30,10 +31,10 @@ start_serve() { # DIR NAME
     >"$WORK/$name/state/history/suites/suite-2026.04-nova.yaml"
   { cat "$home/config/application.properties"; printf '\nstella.dispatch.dir = %s\n' "$WORK/$name/queue"
     if [ "$STORE" = pg ]; then
-      printf 'stella.store.url = jdbc:postgresql://127.0.0.1:5432/test\nstella.store.user = postgres\nstella.store.schema = intake_%s\n' "${name//[^a-z0-9]/_}"
+      printf 'stella.store.url = jdbc:postgresql://127.0.0.1:5432/test\nstella.store.user = postgres\nstella.store.schema = %s%s\n' "$SCHEMA_PREFIX" "${name//[^a-z0-9]/_}"
     fi; } >"$WORK/$name.properties"
   local opts=""
-  [ "${JFR:-}" = "$name" ] && opts="-XX:StartFlightRecording=filename=$WORK/$name.jfr,settings=/tmp/intake-1ms.jfc"
+  [ "${JFR:-}" = "$name" ] && opts="-XX:StartFlightRecording=filename=$WORK/$name.jfr,settings=${JFC:-/tmp/intake-1ms.jfc}"
   env -C "$home" JAVA_OPTS="$opts" bin/stella-release serve --port "$PORT" --state "$WORK/$name/state" \
     --config "$WORK/release-svc.yaml" --properties "$WORK/$name.properties" >"$WORK/$name/serve.log" 2>&1 &
   SERVE_PID=$!; PIDS+=("$SERVE_PID")
@@ -41,6 +42,15 @@ start_serve() { # DIR NAME
     kill -0 "$SERVE_PID" 2>/dev/null || { echo "ab: serve died:"; tail -30 "$WORK/$name/serve.log"; exit 1; }
     sleep 0.05
   done
+}
+# The JVM's user+sys CPU ticks so far (measured windows: CPU per request, not only wall, on a shared machine).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The same for the PostgreSQL backends serving its connections (found by the client ports of its sockets to 5432).
+pg_ticks() {
+  local ports; ports=$(ss -tnpH state established "( dport = :5432 )" 2>/dev/null | grep "pid=$1," | awk '{split($3, a, ":"); print a[length(a)]}' | paste -sd, -)
+  [ -z "$ports" ] && { echo 0; return; }
+  psql -Atq -h 127.0.0.1 -U postgres test -c "select pid from pg_stat_activity where client_port in ($ports)" \
+    | while read -r p; do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{t += $1} END {print t + 0}'
 }
 stop_serve() { kill -TERM "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true; }
 for r in $(seq 1 "$ROUNDS"); do
@@ -54,10 +64,12 @@ for r in $(seq 1 "$ROUNDS"); do
           sleep 0.5; done ) & PIDS+=($!)
     fi
     wrk_run "$url" "$WORK/bodies.txt" 1 "$WARM" >/dev/null
+    cpu0=$(cpu_ticks "$SERVE_PID"); pg0=$(pg_ticks "$SERVE_PID")
     res=$(wrk_run "$url" "$WORK/bodies.txt" 20000 "$WRK_SECONDS")
-    echo "ab: $CASE $STORE $v round $r: $res load=$(cut -d' ' -f1 /proc/loadavg) runs=$(find "$WORK/$name/state/runs" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)"
+    cpu=$(( $(cpu_ticks "$SERVE_PID") - cpu0 )); pg=$(( $(pg_ticks "$SERVE_PID") - pg0 ))
+    echo "ab: $CASE $STORE $v round $r: $res cpu_s=$(awk -v t="$cpu" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}') pg_cpu_s=$(awk -v t="$pg" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}') load=$(cut -d' ' -f1 /proc/loadavg) runs=$(find "$WORK/$name/state/runs" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)"
     stop_serve
-    if [ "$STORE" = pg ]; then psql -q -h 127.0.0.1 -U postgres test -c "drop schema if exists intake_$name cascade" >/dev/null 2>&1 || true; fi
+    if [ "$STORE" = pg ]; then psql -q -h 127.0.0.1 -U postgres test -c "drop schema if exists ${SCHEMA_PREFIX}$name cascade" >/dev/null 2>&1 || true; fi
   done
 done
 if [ "$HOOK" = 1 ]; then
