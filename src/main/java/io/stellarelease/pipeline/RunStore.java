@@ -19,12 +19,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes a run's state to {@code <release dir>/state.json} after every stage, durably, so that what a
  * run did is on disk even when the process dies half-way, and reads it back to resume that run.
+ * <p>A stage that did its work is not followed by the next one until its state is on disk (written and flushed,
+ * file and directory): a crash from then on never makes a resumed run repeat it. A skipped stage did no work,
+ * so the next stage does not wait for its state: {@link #saveSoon} hands the write to one writer thread, which
+ * makes it durable a few milliseconds later (and writes only the newest state when several wait). A crash in
+ * those milliseconds can lose only the record of skipped stages since the last stage that did its work; the
+ * resumed run calls them again and they skip again (every stage after the last recorded one runs again anyway,
+ * so each must be safe to repeat). The writes of one file happen in the order asked, so an older state never
+ * replaces a newer one, and a durable save returns only once every state asked before it is written too.
  * <p>With a shared store ({@link #share(Shared)}: several {@code serve} instances on one database) the state is
  * first written there, fenced by this instance's lease on the run: a write from an instance that lost the run
  * fails with {@link LeaseLostException} before {@code state.json} is touched, and a resumed run reads its
@@ -69,9 +85,40 @@ public class RunStore {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** Saves the run's state durably: on disk (and in the shared store) when this returns. */
     public void save(ReleaseRun run) {
+        CompletableFuture<Void> written = write(run);
+        if (written == null) {
+            return;
+        }
+        try {
+            written.join();
+        } catch (CompletionException e) {
+            throw (UncheckedIOException) e.getCause(); // how writeInOrder fails
+        }
+    }
+
+    /**
+     * Saves the run's state without waiting for the disk: the state is taken now (and saved in the shared store,
+     * fenced, now), {@code state.json} is written durably by the writer thread right after. For the end of a stage
+     * that did no work (see the class comment for what a crash may then lose); a failed write is logged, and the
+     * next {@link #save} writes the whole state again and fails if the disk still refuses.
+     */
+    public void saveSoon(ReleaseRun run) {
+        CompletableFuture<Void> written = write(run);
+        if (written != null) {
+            written.whenComplete((ok, e) -> {
+                if (e != null) {
+                    org.slf4j.LoggerFactory.getLogger(RunStore.class).warn("{}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
+                }
+            });
+        }
+    }
+
+    /** Takes the state and queues its write; null when the run has nowhere to be written. */
+    private CompletableFuture<Void> write(ReleaseRun run) {
         if (!run.isValidated()) {
-            return; // rejected before it had a version: nothing was written, nowhere to write
+            return null; // rejected before it had a version: nothing was written, nowhere to write
         }
         Path file = run.releaseDir().resolve(FILE);
         try {
@@ -80,10 +127,56 @@ public class RunStore {
             if (s != null) {
                 s.save(run.getId(), bytes); // fenced: throws before the file is written when the run was taken over
             }
-            Files2.writeDurably(file, bytes);
+            return writeInOrder(file, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("could not save the run state to " + file, e);
         }
+    }
+
+    /** A state file's write that is queued and not yet begun: a newer state asked meanwhile replaces its bytes. */
+    private static final class Pending {
+        byte[] bytes;
+        final CompletableFuture<Void> written = new CompletableFuture<>();
+
+        Pending(byte[] bytes) {
+            this.bytes = bytes;
+        }
+    }
+
+    private final Map<Path, Pending> queued = new HashMap<>();
+    /**
+     * At most one thread, so the writes of a file happen in the order they were asked; it ends when idle (a store per
+     * Camel context, in tests many), and is a daemon: a durable save waits for it, nothing else needs to.
+     */
+    private final ExecutorService writer = new ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        Thread t = new Thread(r, "state-writer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private synchronized CompletableFuture<Void> writeInOrder(Path file, byte[] bytes) {
+        Pending pending = queued.get(file);
+        if (pending != null) {
+            pending.bytes = bytes; // not begun: it writes this newer state, once, for both
+            return pending.written;
+        }
+        Pending fresh = new Pending(bytes);
+        queued.put(file, fresh);
+        writer.execute(() -> {
+            byte[] newest;
+            synchronized (this) {
+                queued.remove(file);
+                newest = fresh.bytes;
+            }
+            try {
+                Files2.writeDurably(file, newest);
+                fresh.written.complete(null);
+            } catch (IOException | RuntimeException e) {
+                fresh.written.completeExceptionally(new UncheckedIOException("could not save the run state to " + file,
+                        e instanceof IOException io ? io : new IOException(e)));
+            }
+        });
+        return fresh.written;
     }
 
     /**

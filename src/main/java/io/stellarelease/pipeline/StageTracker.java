@@ -121,7 +121,11 @@ public class StageTracker extends EventNotifierSupport {
                 record.getReason());
         metrics.stageFinished(record.getName(), record.getStatus().label(), Duration.ofMillis(record.getDurationMs()));
         try {
-            runStore.save(run);
+            if (record.getStatus() == Status.SKIPPED) {
+                runStore.saveSoon(run); // no work to lose: the next stage need not wait for the disk (RunStore)
+            } else {
+                runStore.save(run);
+            }
         } catch (LeaseLostException e) {
             // Said once, plainly: the next stage call stops the run (StageTracker.doneEarlier), nothing more is written.
             org.slf4j.LoggerFactory.getLogger(StageTracker.class).warn("{}: the state after {} is not saved", e.getMessage(),
