@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -85,16 +84,28 @@ public class RunStore {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** Saves the run's state durably: on disk (and in the shared store) when this returns. */
+    /**
+     * Saves the run's state durably: on disk (and in the shared store) when this returns. Written on the caller's
+     * thread, so the runs of one {@code serve} flush in parallel; a background write of this file still under way
+     * (see {@link #saveSoon}) ends first, so an older state never lands after this one.
+     */
     public void save(ReleaseRun run) {
-        CompletableFuture<Void> written = write(run);
-        if (written == null) {
+        byte[] bytes = take(run);
+        if (bytes == null) {
             return;
         }
+        Path file = run.releaseDir().resolve(FILE);
+        Pending before;
+        synchronized (this) {
+            before = latest.get(file);
+        }
+        if (before != null) {
+            before.written.exceptionally(e -> null).join(); // its failure was logged; this write is the whole state
+        }
         try {
-            written.join();
-        } catch (CompletionException e) {
-            throw (UncheckedIOException) e.getCause(); // how writeInOrder fails
+            Files2.writeDurably(file, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save the run state to " + file, e);
         }
     }
 
@@ -105,37 +116,39 @@ public class RunStore {
      * next {@link #save} writes the whole state again and fails if the disk still refuses.
      */
     public void saveSoon(ReleaseRun run) {
-        CompletableFuture<Void> written = write(run);
-        if (written != null) {
-            written.whenComplete((ok, e) -> {
+        byte[] bytes = take(run);
+        if (bytes != null) {
+            Path file = run.releaseDir().resolve(FILE);
+            queue(file, bytes).whenComplete((ok, e) -> {
                 if (e != null) {
-                    org.slf4j.LoggerFactory.getLogger(RunStore.class).warn("{}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
+                    org.slf4j.LoggerFactory.getLogger(RunStore.class).warn("could not save the run state to {}: {}: {}", file,
+                            e.getClass().getSimpleName(), e.getMessage());
                 }
             });
         }
     }
 
-    /** Takes the state and queues its write; null when the run has nowhere to be written. */
-    private CompletableFuture<Void> write(ReleaseRun run) {
+    /** The state as JSON, saved in the shared store (fenced) when there is one; null when it has nowhere to go. */
+    private byte[] take(ReleaseRun run) {
         if (!run.isValidated()) {
             return null; // rejected before it had a version: nothing was written, nowhere to write
         }
-        Path file = run.releaseDir().resolve(FILE);
         try {
             byte[] bytes = json.writeValueAsBytes(run);
             Shared s = shared;
             if (s != null) {
                 s.save(run.getId(), bytes); // fenced: throws before the file is written when the run was taken over
             }
-            return writeInOrder(file, bytes);
+            return bytes;
         } catch (IOException e) {
-            throw new UncheckedIOException("could not save the run state to " + file, e);
+            throw new UncheckedIOException("could not save the run state to " + run.releaseDir().resolve(FILE), e);
         }
     }
 
-    /** A state file's write that is queued and not yet begun: a newer state asked meanwhile replaces its bytes. */
+    /** A background write of a state file: until it begins, a newer state asked meanwhile replaces its bytes. */
     private static final class Pending {
         byte[] bytes;
+        boolean begun;
         final CompletableFuture<Void> written = new CompletableFuture<>();
 
         Pending(byte[] bytes) {
@@ -143,10 +156,11 @@ public class RunStore {
         }
     }
 
-    private final Map<Path, Pending> queued = new HashMap<>();
+    /** The newest background write asked of each file, until it is done. Guarded by this. */
+    private final Map<Path, Pending> latest = new HashMap<>();
     /**
-     * At most one thread, so the writes of a file happen in the order they were asked; it ends when idle (a store per
-     * Camel context, in tests many), and is a daemon: a durable save waits for it, nothing else needs to.
+     * At most one thread, so the background writes of a file happen in the order they were asked; it ends when idle
+     * (a store per Camel context, in tests many), and is a daemon: a durable save waits for it, nothing else needs to.
      */
     private final ExecutorService writer = new ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
         Thread t = new Thread(r, "state-writer");
@@ -154,26 +168,29 @@ public class RunStore {
         return t;
     });
 
-    private synchronized CompletableFuture<Void> writeInOrder(Path file, byte[] bytes) {
-        Pending pending = queued.get(file);
-        if (pending != null) {
-            pending.bytes = bytes; // not begun: it writes this newer state, once, for both
-            return pending.written;
+    private synchronized CompletableFuture<Void> queue(Path file, byte[] bytes) {
+        Pending last = latest.get(file);
+        if (last != null && !last.begun) {
+            last.bytes = bytes; // not begun: it writes this newer state, once, for both
+            return last.written;
         }
         Pending fresh = new Pending(bytes);
-        queued.put(file, fresh);
+        latest.put(file, fresh);
         writer.execute(() -> {
             byte[] newest;
             synchronized (this) {
-                queued.remove(file);
+                fresh.begun = true;
                 newest = fresh.bytes;
             }
             try {
                 Files2.writeDurably(file, newest);
                 fresh.written.complete(null);
             } catch (IOException | RuntimeException e) {
-                fresh.written.completeExceptionally(new UncheckedIOException("could not save the run state to " + file,
-                        e instanceof IOException io ? io : new IOException(e)));
+                fresh.written.completeExceptionally(e);
+            } finally {
+                synchronized (this) {
+                    latest.remove(file, fresh);
+                }
             }
         });
         return fresh.written;
