@@ -201,12 +201,19 @@ class DashboardBrowserTest {
 
     @Test
     @Order(4)
-    void metricsCountRunsStagesExecsQueueAndWebhookAnswers() {
+    void metricsCountRunsStagesExecsQueueAndWebhookAnswers() throws InterruptedException {
         HttpResponse<String> unsigned = fixture.post("/api/v1/webhooks/gitea", ServiceFixture.giteaCreate("suite-2026.04-nova"),
                 Map.of("Content-Type", "application/json", "X-Gitea-Event", "create"));
         assertThat(unsigned.statusCode()).isEqualTo(401);
 
+        // Camel counts a delivery when it completes the exchange, just after platform-http wrote the answer: the
+        // scrape may come first, so it is repeated until the delivery is counted (or 30 s pass).
+        String counted = "stella_webhook_deliveries_total{code=\"401\",source=\"gitea\"} 1.0";
         HttpResponse<String> metrics = fixture.get("/observe/metrics");
+        for (long deadline = System.nanoTime() + 30_000_000_000L; !metrics.body().contains(counted) && System.nanoTime() < deadline; ) {
+            Thread.sleep(50);
+            metrics = fixture.get("/observe/metrics");
+        }
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body())
                 .contains("stella_runs_started_total{kind=\"suite\"} 2.0")
@@ -217,7 +224,7 @@ class DashboardBrowserTest {
                 .contains("stella_exec_duration_seconds_count{stage=\"build-modules\",status=\"done\"} 17")
                 .contains("stella_exec_duration_seconds_count{stage=\"build-modules\",status=\"failed\"} 1")
                 .contains("stella_dispatch_queue_depth{transport=\"directory\"} 0.0")
-                .contains("stella_webhook_deliveries_total{code=\"401\",source=\"gitea\"} 1.0");
+                .contains(counted);
     }
 
     @Test
