@@ -29,13 +29,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,7 +58,6 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
     private static final Logger LOG = LoggerFactory.getLogger(PgRunRecords.class);
     private static final String ACTIVE = "('queued', 'running', 'interrupted')";
     private static final String UNIQUE_VIOLATION = "23505";
-    private static final String DEADLOCK = "40P01";
 
     /** What happens to this instance's claims, for the metrics. */
     public interface Events {
@@ -106,7 +102,6 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
         this.runsDir = stateDir.resolve("runs").toAbsolutePath().normalize();
         this.retention = retention;
         this.events = events;
-        this.batches = Math.max(1, store.settings().poolSize() / 2);
         this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "stella-lease-renewal");
             t.setDaemon(true);
@@ -141,166 +136,71 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
 
     // ---- requests -------------------------------------------------------------------------------------------
 
-    /** A request waiting for the transaction that decides it. */
-    private static final class Pending {
-        final RunRequest request;
-        final Instant now;
-        Submission submission;
-        RuntimeException error;
-        boolean taken; // into a batch: answered by its commit
-        boolean done;
-
-        Pending(RunRequest request, Instant now) {
-            this.request = request;
-            this.now = now;
-        }
-    }
-
-    private final Object intake = new Object();
-    /** How many batches may be under way at once: half the pool, the rest stays for the runs' own writes. */
-    final int batches;
-    // Guarded by intake: the requests waiting for the next batch, and how many batches are being decided.
-    private List<Pending> waiting = new ArrayList<>();
-    private int deciding;
-
-    /**
-     * Group commit: a request that finds fewer than {@link #batches} batches under way decides every waiting request
-     * in one transaction (in arrival order, each decision seeing the ones before it) and commits once; the others
-     * wait for the commit of the batch holding theirs. So a request returns (is acknowledged) only once its decision
-     * is committed, and one commit and a few statements serve every request that arrived meanwhile. Batches under
-     * way together are concurrent transactions like two instances': the same locks and unique indexes decide
-     * between them (a batch that loses a race is decided again).
-     */
     @Override
     public Submission submit(RunRequest request, Instant now) {
-        Pending mine = new Pending(request, now);
-        List<Pending> batch = null;
-        synchronized (intake) {
-            waiting.add(mine);
-            while (!mine.done && (mine.taken || deciding >= batches)) {
-                try {
-                    intake.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while the request for " + request.tag() + " was being recorded", e);
-                }
-            }
-            if (!mine.done) {
-                deciding++;
-                batch = waiting;
-                waiting = new ArrayList<>();
-                batch.forEach(p -> p.taken = true);
-            }
-        }
-        if (batch != null) {
-            try {
-                record(batch);
-            } finally {
-                synchronized (intake) {
-                    for (Pending p : batch) {
-                        if (p.submission == null && p.error == null) {
-                            p.error = new IllegalStateException("the request for " + p.request.tag() + " was not recorded");
-                        }
-                        p.done = true;
-                    }
-                    deciding--;
-                    intake.notifyAll();
-                }
-            }
-        }
-        if (mine.error != null) {
-            throw mine.error;
-        }
-        return mine.submission;
-    }
-
-    /** How many requests wait for the next batch (for tests: a batch of known requests). */
-    int waiting() {
-        synchronized (intake) {
-            return waiting.size();
-        }
-    }
-
-    /**
-     * Decides a batch; when its transaction fails for another reason than a lost race, each of its requests is
-     * decided again in a transaction of its own, so a request whose record cannot be written fails alone.
-     */
-    private void record(List<Pending> batch) {
-        try {
-            decide(batch);
-        } catch (SQLException | RuntimeException e) {
-            if (batch.size() > 1) {
-                batch.forEach(p -> record(List.of(p)));
-                return;
-            }
-            Pending p = batch.get(0);
-            p.error = new IllegalStateException("could not record the request for " + p.request.tag() + " in the shared store: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    /** Decides the batch in one transaction and commits; decided again when it lost a race to another instance. */
-    private void decide(List<Pending> batch) throws SQLException {
         for (int round = 0; ; round++) {
             try (Connection c = store.dataSource().getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    Batch b = new Batch(c, batch);
-                    List<Submission> decided = new ArrayList<>(batch.size());
-                    for (Pending p : batch) {
-                        decided.add(decide(b, p.request, p.now));
+                    Submission s = decide(c, request, now);
+                    if (s == null) {
+                        c.rollback();
+                        if (round < 10) {
+                            continue;
+                        }
+                        throw new IllegalStateException("the request for " + request.tag() + " kept meeting runs of its tag "
+                                + "committed by other instances meanwhile");
                     }
-                    b.flush();
                     c.commit();
-                    for (int i = 0; i < batch.size(); i++) {
-                        batch.get(i).submission = decided.get(i);
-                    }
-                    return;
-                } catch (SQLException | RuntimeException e) {
+                    return s;
+                } catch (SQLException e) {
                     c.rollback();
-                    if (lostRace(e) && round < 10) {
-                        continue; // another instance (or transaction) decided first: decide again, now seeing its run
+                    if (UNIQUE_VIOLATION.equals(e.getSQLState()) && round < 10) {
+                        continue; // another instance decided first: decide again, now seeing its run
                     }
                     throw e;
                 }
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not record the request for " + request.tag() + " in the shared store: "
+                        + e.getMessage(), e);
             }
         }
     }
 
-    /** A unique index refused a row (another instance recorded it first), or the database broke a deadlock. */
-    private static boolean lostRace(Exception e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            for (SQLException s = t instanceof SQLException q ? q : null; s != null; s = s.getNextException()) {
-                if (UNIQUE_VIOLATION.equals(s.getSQLState()) || DEADLOCK.equals(s.getSQLState())) {
-                    return true;
+    /** The request's decision, or null when a concurrent commit made the look-ups disagree: decide again. */
+    private Submission decide(Connection c, RunRequest request, Instant now) throws SQLException {
+        if (request.delivery() != null) {
+            try (PreparedStatement q = c.prepareStatement("select r.record from deliveries d join runs r on r.id = d.run_id where d.delivery = ?")) {
+                q.setString(1, request.delivery());
+                RunRecord delivered = one(q);
+                if (delivered != null) {
+                    return new Submission.Duplicate(delivered);
                 }
             }
         }
-        return false;
-    }
-
-    private Submission decide(Batch b, RunRequest request, Instant now) {
-        if (request.delivery() != null) {
-            RunRecord delivered = b.delivered.get(request.delivery());
-            if (delivered != null) {
-                return new Submission.Duplicate(delivered);
-            }
+        RunRecord existing;
+        try (PreparedStatement q = c.prepareStatement(
+                "select record from runs where tag = ? and dry_run = ? order by created_at desc, id desc limit 1 for update")) {
+            q.setString(1, request.tag());
+            q.setBoolean(2, request.dryRun());
+            existing = one(q);
         }
-        RunRecord existing = b.latest.get(lane(request.tag(), request.dryRun()));
         if (existing != null) {
             if (!request.rerunAllowed()) {
                 if (existing.state() == RunState.FAILED) {
-                    RunRecord busy = b.active(request);
+                    RunRecord busy = activeRun(c, request);
                     if (busy != null) {
                         return new Submission.Conflict(busy);
                     }
                     RunRecord again = existing.withDelivery(request.delivery()).requeued();
-                    b.update(again, request.delivery());
+                    write(c, again, null);
+                    addDelivery(c, request.delivery(), again.id());
                     return new Submission.Retried(again);
                 }
                 RunRecord updated = existing.withDelivery(request.delivery());
                 if (updated != existing) {
-                    b.update(updated, request.delivery());
+                    write(c, updated, null);
+                    addDelivery(c, request.delivery(), updated.id());
                 }
                 return new Submission.Duplicate(updated);
             }
@@ -308,8 +208,13 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
                 return new Submission.Conflict(existing);
             }
         }
-        RunRecord busy = b.active(request);
+        RunRecord busy = activeRun(c, request);
         if (busy != null) {
+            if (existing == null && busy.tag().equals(request.tag())) {
+                // Another instance committed this tag's run after the look-up above (each statement sees what is
+                // committed when it starts): decide again, now seeing it as the tag's run (a duplicate, not a 409).
+                return null;
+            }
             return new Submission.Conflict(busy);
         }
         // Microseconds: what the database keeps, so a page's position compares equal to the stored row.
@@ -318,147 +223,43 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
                 request.delivery() == null ? List.of() : List.of(request.delivery()), request.cloneUrl(), request.commit(),
                 request.dryRun(), request.skipTests(), RunState.QUEUED, 0, created, null, null, null, null,
                 request.skipNuget(), request.skipContainer());
-        b.insert(run, !request.rerunAllowed(), request.delivery());
+        try (PreparedStatement insert = c.prepareStatement("insert into runs (id, kind, tag, version, release_key, dry_run, "
+                + "pushed, state, created_at, record) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
+            insert.setString(1, run.id());
+            insert.setString(2, run.kind());
+            insert.setString(3, run.tag());
+            insert.setString(4, run.version());
+            insert.setString(5, RunRegistry.releaseKey(run));
+            insert.setBoolean(6, run.dryRun());
+            insert.setBoolean(7, !request.rerunAllowed());
+            insert.setString(8, run.state().label());
+            insert.setTimestamp(9, Timestamp.from(created));
+            insert.setString(10, text(run));
+            insert.executeUpdate();
+        }
+        addDelivery(c, request.delivery(), run.id());
         return new Submission.Accepted(run);
     }
 
-    /** A tag or a release in one lane (a dry run never stands in for a real one). */
-    private static String lane(String name, boolean dryRun) {
-        return (dryRun ? "dry:" : "real:") + name;
-    }
-
-    /**
-     * One transaction's view of what a batch of requests can meet, read with one query each: the runs of their
-     * deliveries, the latest run of each tag (locked, as a lone request's decision locks it: requests for one tag are
-     * decided one after another, across instances) and the active run of each release. Each decision updates the
-     * view, so the next one sees it (a delivery or tag sent twice in one batch is a duplicate, exactly as in two
-     * transactions); {@link #flush} writes the new runs and deliveries with one batched statement each.
-     */
-    private final class Batch {
-        private final Connection c;
-        final Map<String, RunRecord> delivered = new HashMap<>();
-        final Map<String, RunRecord> latest = new HashMap<>();
-        private final Map<String, RunRecord> active = new HashMap<>();
-        private final Map<String, RunRecord> inserted = new LinkedHashMap<>();
-        private final Set<String> pushed = new HashSet<>();
-        private final Map<String, RunRecord> updated = new LinkedHashMap<>();
-        private final Map<String, String> deliveries = new LinkedHashMap<>();
-
-        Batch(Connection c, List<Pending> batch) throws SQLException {
-            this.c = c;
-            List<String> ids = new ArrayList<>();
-            List<String> tags = new ArrayList<>();
-            List<String> releases = new ArrayList<>();
-            List<Boolean> lanes = new ArrayList<>();
-            for (Pending p : batch) {
-                RunRequest r = p.request;
-                if (r.delivery() != null) {
-                    ids.add(r.delivery());
-                }
-                tags.add(r.tag());
-                releases.add(RunRegistry.releaseKey(r.kind(), r.tag(), r.version()));
-                lanes.add(r.dryRun());
-            }
-            // One round trip for the three: the tags' latest runs locked in id order (so that two batches with common
-            // tags lock them in the same order), and their records as locked. The deliveries and active runs are read
-            // as of the statement's start: one committed meanwhile by another transaction makes a write of this batch
-            // fail on a unique index, and the batch is decided again.
-            try (PreparedStatement q = c.prepareStatement("with k as (select * from unnest(?::text[], ?::text[], ?::boolean[]) "
-                    + "k(tag, release_key, dry_run)), "
-                    + "latest as (select r.tag, r.dry_run, r.record from runs r where r.id in (select distinct on (t.tag, t.dry_run) t.id "
-                    + "from runs t join k on t.tag = k.tag and t.dry_run = k.dry_run order by t.tag, t.dry_run, t.created_at desc, t.id desc) "
-                    + "order by r.id for update of r) "
-                    + "select 'd', d.delivery, false, r.record from deliveries d join runs r on r.id = d.run_id where d.delivery = any(?) "
-                    + "union all select 't', tag, dry_run, record from latest "
-                    + "union all (select distinct on (r.release_key, r.dry_run) 'a', r.release_key, r.dry_run, r.record from runs r "
-                    + "join k on r.release_key = k.release_key and r.dry_run = k.dry_run where r.state in " + ACTIVE
-                    + " order by r.release_key, r.dry_run, r.created_at)")) {
-                q.setArray(1, c.createArrayOf("text", tags.toArray()));
-                q.setArray(2, c.createArrayOf("text", releases.toArray()));
-                q.setArray(3, c.createArrayOf("boolean", lanes.toArray()));
-                q.setArray(4, c.createArrayOf("text", ids.toArray()));
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        RunRecord run = parse(rs.getString(4));
-                        switch (rs.getString(1)) {
-                            case "d" -> delivered.put(rs.getString(2), run);
-                            case "t" -> latest.put(lane(rs.getString(2), rs.getBoolean(3)), run);
-                            default -> active.put(lane(rs.getString(2), rs.getBoolean(3)), run);
-                        }
-                    }
-                }
-            }
-        }
-
-        RunRecord active(RunRequest request) {
-            return active.get(lane(RunRegistry.releaseKey(request.kind(), request.tag(), request.version()), request.dryRun()));
-        }
-
-        void insert(RunRecord run, boolean fromPushedTag, String delivery) {
-            inserted.put(run.id(), run);
-            if (fromPushedTag) {
-                pushed.add(run.id());
-            }
-            seen(run, delivery);
-        }
-
-        void update(RunRecord run, String delivery) {
-            (inserted.containsKey(run.id()) ? inserted : updated).put(run.id(), run);
-            seen(run, delivery);
-        }
-
-        /** The view after this decision: the run's new record wherever it was seen, as its tag's latest, its release's active run. */
-        private void seen(RunRecord run, String delivery) {
-            for (Map<String, RunRecord> view : List.of(delivered, latest, active)) {
-                view.replaceAll((k, r) -> r.id().equals(run.id()) ? run : r);
-            }
-            latest.put(lane(run.tag(), run.dryRun()), run);
-            if (run.state().active()) {
-                active.put(lane(RunRegistry.releaseKey(run), run.dryRun()), run);
-            }
-            if (delivery != null) {
-                delivered.put(delivery, run);
-                deliveries.put(delivery, run.id());
-            }
-        }
-
-        /** The runs changed, then the new runs and the deliveries in one statement (one round trip). */
-        void flush() throws SQLException {
-            for (RunRecord run : updated.values()) {
-                PgRunRecords.this.write(c, run, null);
-            }
-            if (inserted.isEmpty() && deliveries.isEmpty()) {
-                return;
-            }
-            List<RunRecord> runs = new ArrayList<>(inserted.values());
-            try (PreparedStatement insert = c.prepareStatement("with r as (insert into runs (id, kind, tag, version, release_key, "
-                    + "dry_run, pushed, state, created_at, record) select id, kind, tag, version, release_key, dry_run, pushed, state, "
-                    + "created_at::timestamptz, record::jsonb from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
-                    + "?::boolean[], ?::boolean[], ?::text[], ?::text[], ?::text[]) x(id, kind, tag, version, release_key, dry_run, "
-                    + "pushed, state, created_at, record)) "
-                    + "insert into deliveries (delivery, run_id) select * from unnest(?::text[], ?::text[])")) {
-                insert.setArray(1, array("text", runs, RunRecord::id));
-                insert.setArray(2, array("text", runs, RunRecord::kind));
-                insert.setArray(3, array("text", runs, RunRecord::tag));
-                insert.setArray(4, array("text", runs, RunRecord::version));
-                insert.setArray(5, array("text", runs, RunRegistry::releaseKey));
-                insert.setArray(6, array("boolean", runs, RunRecord::dryRun));
-                insert.setArray(7, array("boolean", runs, run -> pushed.contains(run.id())));
-                insert.setArray(8, array("text", runs, run -> run.state().label()));
-                insert.setArray(9, array("text", runs, run -> run.createdAt().toString()));
-                insert.setArray(10, array("text", runs, PgRunRecords.this::text));
-                insert.setArray(11, c.createArrayOf("text", deliveries.keySet().toArray()));
-                insert.setArray(12, c.createArrayOf("text", deliveries.values().toArray()));
-                insert.executeUpdate();
-            }
-        }
-
-        private java.sql.Array array(String type, List<RunRecord> runs, java.util.function.Function<RunRecord, Object> field)
-                throws SQLException {
-            return c.createArrayOf(type, runs.stream().map(field).toArray());
+    private RunRecord activeRun(Connection c, RunRequest request) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("select record from runs where release_key = ? and dry_run = ? and state in "
+                + ACTIVE + " order by created_at limit 1")) {
+            q.setString(1, RunRegistry.releaseKey(request.kind(), request.tag(), request.version()));
+            q.setBoolean(2, request.dryRun());
+            return one(q);
         }
     }
 
+    private static void addDelivery(Connection c, String delivery, String runId) throws SQLException {
+        if (delivery == null) {
+            return;
+        }
+        try (PreparedStatement insert = c.prepareStatement("insert into deliveries (delivery, run_id) values (?, ?)")) {
+            insert.setString(1, delivery);
+            insert.setString(2, runId);
+            insert.executeUpdate();
+        }
+    }
 
     // ---- records --------------------------------------------------------------------------------------------
 

@@ -54,7 +54,7 @@ class PgRunRecordsTest {
 
     @BeforeEach
     void open() throws Exception {
-        schema = System.getProperty("stella.test.schema-prefix", "stella_test_") + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        schema = "stella_test_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         state = Files.createTempDirectory("stella-pgstore-");
         storeA = SharedStore.open(new SharedStore.Settings(URL, USER, null, schema, 8));
         storeB = SharedStore.open(new SharedStore.Settings(URL, USER, null, schema, 8)); // migrated already: no-op
@@ -308,139 +308,6 @@ class PgRunRecordsTest {
         // An unreachable store says so, naming the URL and schema, not the password.
         SharedStore.Settings nowhere = new SharedStore.Settings("jdbc:postgresql://127.0.0.1:1/test", USER, "s3cret-env", "x", 2);
         assertThatThrownBy(() -> SharedStore.open(nowhere)).satisfies(e -> assertThat(e.toString()).doesNotContain("s3cret"));
-    }
-
-    @Test
-    void concurrentRequestsOnOneWriterAreAllRecordedAndRepeatsAreDuplicates() throws Exception {
-        // 100 tags from 16 threads: each delivery sent twice (a redelivery), and a second delivery for half the tags.
-        List<Runnable> work = new ArrayList<>();
-        Map<String, Submission> answers = new ConcurrentHashMap<>();
-        for (int t = 0; t < 100; t++) {
-            String tag = "module-authority-v2.0." + t;
-            for (String delivery : t % 2 == 0 ? List.of("d" + t, "d" + t, "e" + t) : List.of("d" + t, "d" + t)) {
-                int n = work.size();
-                work.add(() -> answers.put(n + " " + tag, a.submit(pushed(tag, delivery), Instant.now())));
-            }
-        }
-        Collections.shuffle(work);
-        runConcurrently(work, 16);
-        assertThat(a.list(null)).hasSize(100).allSatisfy(r -> assertThat(r.deliveries()).hasSize(r.tag().matches(".*[02468]$") ? 2 : 1));
-        Map<String, Set<String>> runsByTag = new ConcurrentHashMap<>();
-        answers.forEach((key, s) -> runsByTag.computeIfAbsent(key.split(" ")[1], k -> new HashSet<>()).add(s.run().id()));
-        assertThat(runsByTag).hasSize(100).allSatisfy((tag, ids) -> assertThat(ids).as(tag).hasSize(1));
-        assertThat(answers.values()).filteredOn(s -> s instanceof Submission.Accepted).hasSize(100);
-        assertThat(answers.values()).filteredOn(s -> s instanceof Submission.Duplicate).hasSize(150);
-        assertThat(count("select count(*) from deliveries")).isEqualTo(150);
-    }
-
-    @Test
-    void requestsThatArriveDuringACommitAreRecordedInOneTransactionAndAnsweredOnlyAfterIt() throws Exception {
-        List<RunRequest> requests = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            requests.add(pushed("module-authority-v3.0." + i, "batch-" + i));
-        }
-        requests.add(pushed("module-authority-v3.0.0", "batch-0")); // the same delivery twice in one batch
-        requests.add(pushed("module-authority-v3.0.1", "batch-1b")); // the same tag, another delivery
-        List<Object> answers = blockedBatch(requests);
-        assertThat(answers.subList(0, 20)).allSatisfy(s -> assertThat(s).isInstanceOf(Submission.Accepted.class));
-        assertThat(answers.get(20)).isInstanceOf(Submission.Duplicate.class);
-        assertThat(((Submission) answers.get(20)).run().id()).isEqualTo(((Submission) answers.get(0)).run().id());
-        assertThat(answers.get(21)).isInstanceOf(Submission.Duplicate.class);
-        assertThat(((Submission) answers.get(21)).run().deliveries()).containsExactly("batch-1", "batch-1b");
-        // One transaction wrote them all (one commit: the batch), and every delivery once.
-        assertThat(count("select count(distinct xmin::text) from runs where tag like 'module-authority-v3.0.%'")).isEqualTo(1);
-        assertThat(count("select count(*) from deliveries where delivery like 'batch-%'")).isEqualTo(21);
-        assertThat(a.get(((Submission) answers.get(1)).run().id()).orElseThrow().deliveries()).containsExactly("batch-1", "batch-1b");
-    }
-
-    @Test
-    void aRequestWhoseRecordFailsFailsAloneAndTheOthersInItsBatchAreRecorded() throws Exception {
-        List<RunRequest> requests = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            requests.add(pushed("module-authority-v4.0." + i, "good-" + i));
-        }
-        requests.add(5, pushed("module-authority-v4.1.0", "bad-\u0000")); // PostgreSQL text cannot hold NUL
-        List<Object> answers = blockedBatch(requests);
-        assertThat(answers.get(5)).isInstanceOf(IllegalStateException.class);
-        assertThat(((Exception) answers.get(5)).getMessage()).contains("module-authority-v4.1.0");
-        List<Object> good = new ArrayList<>(answers);
-        good.remove(5);
-        assertThat(good).hasSize(10).allSatisfy(s -> assertThat(s).isInstanceOf(Submission.Accepted.class));
-        assertThat(count("select count(*) from runs where tag like 'module-authority-v4.0.%'")).isEqualTo(10);
-        assertThat(count("select count(*) from runs where tag = 'module-authority-v4.1.0'")).isZero();
-    }
-
-    /**
-     * Submits {@code requests} to writer a, all queued while a's batches wait on a row lock this test holds (as many
-     * batches as a runs at once, each a request for the locked run's tag), so they are decided as one batch when it
-     * is let go. Each answer (a Submission, or the exception) is checked against the database at the moment it
-     * arrives: its run and delivery are committed (seen from another connection); and nothing is answered while
-     * the batches before it have not committed.
-     */
-    private List<Object> blockedBatch(List<RunRequest> requests) throws Exception {
-        RunRecord held = a.submit(pushed("module-authority-v9.9.9", "held"), Instant.now()).run();
-        List<String> problems = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService pool = Executors.newFixedThreadPool(requests.size() + a.batches);
-        try (Connection lock = DriverManager.getConnection(URL, USER, null)) {
-            lock.setAutoCommit(false);
-            try (Statement s = lock.createStatement()) {
-                s.execute("select 1 from " + schema + ".runs where id = '" + held.id() + "' for update");
-            }
-            List<Future<Submission>> blocked = new ArrayList<>();
-            for (int i = 0; i < a.batches; i++) {
-                String delivery = "held-again-" + i;
-                blocked.add(pool.submit(() -> a.submit(pushed("module-authority-v9.9.9", delivery), Instant.now())));
-            }
-            while (count("select count(*) from pg_locks l join pg_stat_activity p on p.pid = l.pid where not l.granted "
-                    + "and p.query like '%for update of r%'") < a.batches) {
-                Thread.sleep(10);
-            }
-            List<Future<Object>> futures = new ArrayList<>();
-            for (RunRequest r : requests) {
-                futures.add(pool.submit(() -> answered(r, problems)));
-            }
-            while (a.waiting() < requests.size()) {
-                Thread.sleep(10);
-            }
-            Thread.sleep(200);
-            assertThat(futures).noneMatch(Future::isDone);
-            assertThat(blocked).noneMatch(Future::isDone);
-            lock.rollback();
-            for (Future<Submission> f : blocked) {
-                assertThat(f.get()).isInstanceOf(Submission.Duplicate.class);
-            }
-            List<Object> answers = new ArrayList<>();
-            for (Future<Object> f : futures) {
-                answers.add(f.get());
-            }
-            assertThat(problems).isEmpty();
-            assertThat(a.get(held.id()).orElseThrow().deliveries()).hasSize(1 + a.batches);
-            return answers;
-        } finally {
-            pool.shutdown();
-        }
-    }
-
-    /** Submits one request and checks, from another connection, that what it was answered is committed. */
-    private Object answered(RunRequest request, List<String> problems) throws SQLException {
-        Submission s;
-        try {
-            s = a.submit(request, Instant.now());
-        } catch (IllegalStateException e) {
-            return e;
-        }
-        if (count("select count(*) from deliveries where delivery = '" + request.delivery() + "' and run_id = '" + s.run().id() + "'") != 1) {
-            problems.add(request.delivery() + " answered " + s + " before its commit");
-        }
-        return s;
-    }
-
-    private long count(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(URL + "?currentSchema=" + schema, USER, null);
-             Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private static void runConcurrently(List<Runnable> work, int threads) throws Exception {
