@@ -4,7 +4,8 @@
 # adnanh/webhook in its own block. Usage: bench/intake-ab.sh BEFORE_DIR AFTER_DIR [CASE]
 #   CASE: accepted (default) | ignored.  Env: ROUNDS (3), WARM (20), WRK_SECONDS (10), STORE (file|pg),
 #   PORT (24000), HOOK_PORT (24001), JFR (a variant name: record a JFR of its first round; JFC: its settings file,
-#   /tmp/intake-1ms.jfc), HOOK (1: adnanh block), SCHEMA_PREFIX (intake_: STORE=pg's schema per round).
+#   /tmp/intake-1ms.jfc), HOOK (1: adnanh block), SCHEMA_PREFIX (intake_: STORE=pg's schema per round),
+#   OPTS_before / OPTS_after (extra JVM options per variant), THREADS (1: CPU per thread during the measured window).
 set -euo pipefail
 BEFORE=$(cd "$1" && pwd); AFTER=$(cd "$2" && pwd); CASE=${3:-accepted}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,8 +34,8 @@ start_serve() { # DIR NAME
     if [ "$STORE" = pg ]; then
       printf 'stella.store.url = jdbc:postgresql://127.0.0.1:5432/test\nstella.store.user = postgres\nstella.store.schema = %s%s\n' "$SCHEMA_PREFIX" "${name//[^a-z0-9]/_}"
     fi; } >"$WORK/$name.properties"
-  local opts=""
-  [ "${JFR:-}" = "$name" ] && opts="-XX:StartFlightRecording=filename=$WORK/$name.jfr,settings=${JFC:-/tmp/intake-1ms.jfc}"
+  local opts_var="OPTS_${name//[0-9]/}"; local opts="${!opts_var:-}" # OPTS_before / OPTS_after: extra JVM options
+  [ "${JFR:-}" = "$name" ] && opts="$opts -XX:StartFlightRecording=filename=$WORK/$name.jfr,settings=${JFC:-/tmp/intake-1ms.jfc}"
   env -C "$home" JAVA_OPTS="$opts" bin/stella-release serve --port "$PORT" --state "$WORK/$name/state" \
     --config "$WORK/release-svc.yaml" --properties "$WORK/$name.properties" >"$WORK/$name/serve.log" 2>&1 &
   SERVE_PID=$!; PIDS+=("$SERVE_PID")
@@ -52,6 +53,14 @@ pg_ticks() {
   psql -Atq -h 127.0.0.1 -U postgres test -c "select pid from pg_stat_activity where client_port in ($ports)" \
     | while read -r p; do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{t += $1} END {print t + 0}'
 }
+# Per thread of a process: tid, user+sys ticks, user, sys, name with digits folded to N.
+thread_ticks() {
+  for t in /proc/"$1"/task/*; do
+    [ -r "$t/stat" ] || continue
+    awk -v tid="${t##*/}" -v name="$(tr -s '0-9' 'N' <"$t/comm" 2>/dev/null | tr ' ' '_')" \
+      '{ sub(/^.*\) /, ""); print tid, $12 + $13, $12, $13, name }' "$t/stat" 2>/dev/null
+  done
+}
 stop_serve() { kill -TERM "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true; }
 for r in $(seq 1 "$ROUNDS"); do
   for v in before after; do
@@ -65,8 +74,16 @@ for r in $(seq 1 "$ROUNDS"); do
     fi
     wrk_run "$url" "$WORK/bodies.txt" 1 "$WARM" >/dev/null
     cpu0=$(cpu_ticks "$SERVE_PID"); pg0=$(pg_ticks "$SERVE_PID")
+    [ "${THREADS:-}" = 1 ] && thread_ticks "$SERVE_PID" >"$WORK/$name.threads0"
     res=$(wrk_run "$url" "$WORK/bodies.txt" 20000 "$WRK_SECONDS")
     cpu=$(( $(cpu_ticks "$SERVE_PID") - cpu0 )); pg=$(( $(pg_ticks "$SERVE_PID") - pg0 ))
+    if [ "${THREADS:-}" = 1 ]; then # CPU ticks per thread name (digits folded) during the measured window
+      thread_ticks "$SERVE_PID" >"$WORK/$name.threads1"
+      echo "ab: $name CPU ticks by thread, measured window:"
+      awk 'NR == FNR { a[$1] = $2; u[$1] = $3; s[$1] = $4; next } { n = $5; t[n] += $2 - a[$1]; us[n] += $3 - u[$1]; sy[n] += $4 - s[$1] }
+           END { for (n in t) if (t[n] > 0) printf "  %6d (user %d, sys %d) %s\n", t[n], us[n], sy[n], n }' \
+        "$WORK/$name.threads0" "$WORK/$name.threads1" | sort -rn | head -15
+    fi
     echo "ab: $CASE $STORE $v round $r: $res cpu_s=$(awk -v t="$cpu" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}') pg_cpu_s=$(awk -v t="$pg" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}') load=$(cut -d' ' -f1 /proc/loadavg) runs=$(find "$WORK/$name/state/runs" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)"
     stop_serve
     if [ "$STORE" = pg ]; then psql -q -h 127.0.0.1 -U postgres test -c "drop schema if exists ${SCHEMA_PREFIX}$name cascade" >/dev/null 2>&1 || true; fi
