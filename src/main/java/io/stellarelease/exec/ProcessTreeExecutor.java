@@ -204,13 +204,19 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
         int killed = 0;
         try (var files = Files.walk(logsDir)) {
             for (Path pid : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".log.pid"))::iterator) {
-                String[] parts = Files.readString(pid).strip().split(" ");
-                Optional<ProcessHandle> handle = ProcessHandle.of(Long.parseLong(parts[0]));
-                if (handle.isPresent() && parts.length > 1
-                        && handle.get().info().startInstant().map(Instant::toString).orElse("").equals(parts[1])) {
-                    handle.get().descendants().forEach(ProcessHandle::destroyForcibly);
-                    handle.get().destroyForcibly();
-                    killed++;
+                // One file at a time: an empty or torn pid file (a power cut before its content reached the disk)
+                // says nothing and is dropped, and does not keep the files after it from being read.
+                try {
+                    String[] parts = Files.readString(pid).strip().split(" ");
+                    Optional<ProcessHandle> handle = parts[0].isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(parts[0]));
+                    if (handle.isPresent() && parts.length > 1
+                            && handle.get().info().startInstant().map(Instant::toString).orElse("").equals(parts[1])) {
+                        handle.get().descendants().forEach(ProcessHandle::destroyForcibly);
+                        handle.get().destroyForcibly();
+                        killed++;
+                    }
+                } catch (NumberFormatException e) {
+                    LOG.warn("{} does not hold a pid ({}): left alone", pid, e.getMessage());
                 }
                 Files.deleteIfExists(pid);
             }

@@ -68,6 +68,34 @@ class ProcessTreeExecutorTest {
     }
 
     @Test
+    void orphansAreKilledFromTheirPidFilesOnlyWhileTheirStartTimeMatchesAndAnEmptyOrTornPidFileIsSkipped() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs/build-modules"));
+        Process orphan = new ProcessBuilder("sleep", "60").start();
+        Process stranger = new ProcessBuilder("sleep", "60").start();
+        try {
+            Files.writeString(logs.resolve("Authority.log.pid"), orphan.pid() + " "
+                    + orphan.info().startInstant().orElseThrow() + "\n");
+            // A recycled pid: the process there started at another time, so it is someone else's.
+            Files.writeString(logs.resolve("Scanner.log.pid"), stranger.pid() + " 2001-01-01T00:00:00Z\n");
+            // Empty: written just before a power cut (the JVM had not yet written its content to disk). Once this
+            // stopped the clean-up of every pid file after it.
+            Files.writeString(logs.resolve("Notify.log.pid"), "");
+            Files.writeString(logs.resolve("Cli.log.pid"), "\u0000\u0000\u0000"); // torn the same way
+
+            assertThat(ProcessTreeExecutor.killOrphans(dir.resolve("logs"))).isEqualTo(1);
+
+            assertThat(orphan.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(stranger.isAlive()).isTrue();
+            try (var left = Files.list(logs)) {
+                assertThat(left).isEmpty();
+            }
+        } finally {
+            orphan.destroyForcibly();
+            stranger.destroyForcibly();
+        }
+    }
+
+    @Test
     void commandsStartWithOneExecWhereTheJdkAllowsItAndTheUserHasTheLastWord() {
         assertThat(ProcessTreeExecutor.launchMechanism("Linux", 17, null)).isEqualTo("VFORK");
         assertThat(ProcessTreeExecutor.launchMechanism("Linux", 21, null)).isEqualTo("VFORK");
