@@ -368,21 +368,46 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
 
     @Override
     public List<RunRecord> prune(Instant now) {
-        List<RunRecord> finished = query("select record from runs where state not in " + ACTIVE + " order by created_at, id", q -> { });
-        long total = count("select count(*) from runs");
-        long excess = total - retention.maxCount();
+        // Each finished run's id and end, not its record: this runs after every run, over up to max-count rows.
+        record Finished(String id, Instant ended) { }
+        List<Finished> finished = new ArrayList<>();
+        long counted;
+        try (Connection c = store.dataSource().getConnection()) {
+            try (PreparedStatement q = c.prepareStatement("select id, created_at, record->>'finishedAt' from runs where state not in "
+                    + ACTIVE + " order by created_at, id"); ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    String end = rs.getString(3);
+                    finished.add(new Finished(rs.getString(1), end != null ? Instant.parse(end) : rs.getTimestamp(2).toInstant()));
+                }
+            }
+            // How many runs there are over max-count, counted no further than the finished runs can make up (active
+            // runs are never pruned): a flood of queued runs makes this no dearer than a store at its limit.
+            try (PreparedStatement q = c.prepareStatement("select count(*) from (select 1 from runs limit ?) counted")) {
+                q.setLong(1, (long) retention.maxCount() + finished.size());
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    counted = rs.getLong(1);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the finished runs from the shared store: " + e.getMessage(), e);
+        }
+        long excess = counted - retention.maxCount();
         Instant cutoff = now.minus(retention.maxAge());
         List<RunRecord> pruned = new ArrayList<>();
-        for (RunRecord run : finished) {
-            Instant ended = run.finishedAt() != null ? run.finishedAt() : run.createdAt();
-            if (excess > 0 || ended.isBefore(cutoff)) {
-                pruned.add(run);
-                excess--;
+        for (Finished run : finished) {
+            if (excess <= 0 && !run.ended().isBefore(cutoff)) {
+                continue;
             }
-        }
-        for (RunRecord run : pruned) {
-            // Only while still finished: a pushed tag's failed run may have been queued again meanwhile.
-            execute("delete from runs where id = ? and state not in " + ACTIVE, q -> q.setString(1, run.id()));
+            excess--;
+            // Only while still finished: a pushed tag's failed run may have been queued again meanwhile (and then its
+            // run directory is in use).
+            List<RunRecord> deleted = query("delete from runs where id = ? and state not in " + ACTIVE + " returning record",
+                    q -> q.setString(1, run.id()));
+            if (deleted.isEmpty()) {
+                continue;
+            }
+            pruned.addAll(deleted);
             try {
                 Files2.deleteRecursively(runDir(run.id()));
             } catch (IOException e) {
@@ -703,16 +728,6 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
             return q.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not write to the shared store: " + e.getMessage(), e);
-        }
-    }
-
-    private long count(String sql) {
-        try (Connection c = store.dataSource().getConnection(); PreparedStatement q = c.prepareStatement(sql);
-             ResultSet rs = q.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not count runs in the shared store: " + e.getMessage(), e);
         }
     }
 

@@ -174,6 +174,48 @@ class PgRunRecordsTest {
     }
 
     @Test
+    void retentionPrunesTheOldestFinishedRunsOverMaxCountAndTheExpiredOnesButNeverAnActiveOne() throws Exception {
+        PgRunRecords kept = new PgRunRecords(storeA, "instance-r", Duration.ofSeconds(30), state.resolve("instance-r"),
+                new RunRegistry.Retention(Duration.ofDays(1), 3), new PgRunRecords.Events() {
+                    @Override
+                    public void claimed(String runId, boolean takeOver) { }
+
+                    @Override
+                    public void lost(String runId) { }
+                });
+        try (kept) {
+            Instant t0 = Instant.now();
+            List<String> finished = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                RunRecord run = kept.submit(pushed("module-authority-v1.0." + i, "p" + i), t0.plusMillis(i)).run();
+                assertThat(kept.claim(run.id())).isTrue();
+                kept.update(run.id(), r -> r.withState(RunState.RUNNING, Instant.now(), null));
+                RunState end = i % 2 == 0 ? RunState.SUCCEEDED : RunState.FAILED;
+                kept.update(run.id(), r -> r.withState(end, Instant.now(), null));
+                kept.release(run.id());
+                Files.createDirectories(kept.runDir(run.id()).resolve("logs"));
+                finished.add(run.id());
+            }
+            RunRecord queued = kept.submit(pushed("module-authority-v1.0.9", "p9"), t0.plusMillis(9)).run();
+            Files.createDirectories(kept.runDir(queued.id()));
+
+            // 5 runs, at most 3: the two oldest finished go, with their run directories.
+            assertThat(kept.prune(Instant.now())).extracting(RunRecord::id).containsExactly(finished.get(0), finished.get(1));
+            assertThat(kept.get(finished.get(0))).isEmpty();
+            assertThat(kept.runDir(finished.get(1))).doesNotExist();
+            assertThat(kept.get(finished.get(2))).isPresent();
+            assertThat(kept.runDir(finished.get(2))).exists();
+            assertThat(kept.prune(Instant.now())).isEmpty();
+
+            // A day on, every finished run is past max-age; the queued one stays, whatever its age.
+            assertThat(kept.prune(Instant.now().plus(Duration.ofDays(2)))).extracting(RunRecord::id)
+                    .containsExactly(finished.get(2), finished.get(3));
+            assertThat(kept.get(queued.id())).get().extracting(RunRecord::state).isEqualTo(RunState.QUEUED);
+            assertThat(kept.runDir(queued.id())).exists();
+        }
+    }
+
+    @Test
     void oneInstanceClaimsARunAndAnotherTakesItOverOnlyAfterItsLeaseExpired() throws Exception {
         PgRunRecords shortA = records(storeA, "short-a", Duration.ofSeconds(2));
         try {
