@@ -208,7 +208,7 @@ public class ProcessTreeExecutor implements ExecCommandExecutor {
                 // says nothing and is dropped, and does not keep the files after it from being read.
                 try {
                     String[] parts = Files.readString(pid).strip().split(" ");
-                    Optional<ProcessHandle> handle = parts[0].isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(parts[0]));
+                    Optional<ProcessHandle> handle = ProcessHandle.of(Long.parseLong(parts[0]));
                     if (handle.isPresent() && parts.length > 1
                             && handle.get().info().startInstant().map(Instant::toString).orElse("").equals(parts[1])) {
                         handle.get().descendants().forEach(ProcessHandle::destroyForcibly);
