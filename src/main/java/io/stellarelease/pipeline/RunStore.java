@@ -46,6 +46,7 @@ import java.util.concurrent.TimeUnit;
  * state back from the store.
  */
 public class RunStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunStore.class);
     public static final String FILE = "state.json";
 
     /** A store shared by several instances: a run's state, written only while this instance holds the run's lease. */
@@ -87,7 +88,8 @@ public class RunStore {
     /**
      * Saves the run's state durably: on disk (and in the shared store) when this returns. Written on the caller's
      * thread, so the runs of one {@code serve} flush in parallel; a background write of this file still under way
-     * (see {@link #saveSoon}) ends first, so an older state never lands after this one.
+     * (see {@link #saveSoon}) ends first, so an older state never lands after this one, and one not begun yet writes
+     * this state instead (one write, not two).
      */
     public void save(ReleaseRun run) {
         byte[] bytes = take(run);
@@ -96,8 +98,24 @@ public class RunStore {
         }
         Path file = run.releaseDir().resolve(FILE);
         Pending before;
+        boolean handedOver;
         synchronized (this) {
             before = latest.get(file);
+            handedOver = before != null && !before.begun;
+            if (handedOver) {
+                before.bytes = bytes; // not begun: it writes this state instead of an older one, and once
+            }
+        }
+        if (handedOver) {
+            try {
+                before.written.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw new UncheckedIOException("could not save the run state to " + file, io);
+                }
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+            return;
         }
         if (before != null) {
             before.written.exceptionally(e -> null).join(); // its failure was logged; this write is the whole state
@@ -121,7 +139,7 @@ public class RunStore {
             Path file = run.releaseDir().resolve(FILE);
             queue(file, bytes).whenComplete((ok, e) -> {
                 if (e != null) {
-                    org.slf4j.LoggerFactory.getLogger(RunStore.class).warn("could not save the run state to {}: {}: {}", file,
+                    LOG.warn("could not save the run state to {}: {}: {}", file,
                             e.getClass().getSimpleName(), e.getMessage());
                 }
             });
