@@ -23,6 +23,8 @@ public final class StageRecord {
     private volatile List<String> plannedStepNames = List.of();
     private final java.util.Map<String, Instant> runningSteps = new java.util.TreeMap<>();
     private volatile boolean earlierAttempt;
+    // Bumped by every change, so a writer can tell that a stage is as it was when it last serialized it.
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     public StageRecord(String name, Instant startedAt) {
         this.name = name;
@@ -42,6 +44,11 @@ public final class StageRecord {
         record.sorted = false;
         record.earlierAttempt = true;
         return record;
+    }
+
+    /** How many times this stage changed: equal counts, equal content. */
+    public long changes() {
+        return changes.get();
     }
 
     public boolean isEarlierAttempt() {
@@ -77,11 +84,13 @@ public final class StageRecord {
     }
 
     public void plan(int count) {
+        changes.incrementAndGet();
         this.plannedSteps = count;
     }
 
     /** The steps this stage will run, by name, so a reader can show the ones not started yet. */
     public void plan(List<String> names) {
+        changes.incrementAndGet();
         this.plannedStepNames = List.copyOf(names);
         this.plannedSteps = names.size();
     }
@@ -92,6 +101,7 @@ public final class StageRecord {
 
     /** A step began; it stays listed as running until {@link #addStep} records how it ended. */
     public synchronized void stepStarted(String step, Instant at) {
+        changes.incrementAndGet();
         runningSteps.put(step, at);
     }
 
@@ -102,6 +112,7 @@ public final class StageRecord {
 
     /** Adds a finished step and returns how many have finished, for the progress counter. */
     public synchronized int addStep(StepResult step) {
+        changes.incrementAndGet();
         steps.add(step);
         recorded.add(step);
         sorted = false;
@@ -131,6 +142,7 @@ public final class StageRecord {
 
     /** The stage decided not to do its work; it ends as skipped with this reason. */
     public void skip(String why) {
+        changes.incrementAndGet();
         this.skipReason = why;
     }
 
@@ -139,6 +151,7 @@ public final class StageRecord {
     }
 
     public void finish(Status status, String reason, Instant at) {
+        changes.incrementAndGet();
         this.status = status;
         this.reason = reason;
         this.finishedAt = at;

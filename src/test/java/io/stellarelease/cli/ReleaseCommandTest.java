@@ -66,7 +66,7 @@ class ReleaseCommandTest {
         assertThat(real.exit()).as(real.stdout()).isEqualTo(1);
         assertThat(manifest).doesNotExist();
         Path state = dir.resolve("state.json");
-        assertThat(state).content().contains("\"dryRun\" : false");
+        assertThat(state).content().contains("\"dryRun\":false");
         String before = java.nio.file.Files.readString(state);
 
         // A dry run now would overwrite the state a retry resumes from: refused, the directory untouched.

@@ -55,7 +55,7 @@ class ModuleReleaseTest extends PipelineTestSupport {
         }
         // Commands were told which module they are for; no suite variables leak in.
         String env = Files.readString(dir.resolve("state.json"));
-        assertThat(env).contains("\"kind\" : \"module\"");
+        assertThat(env).contains("\"kind\":\"module\"");
         assertThat(Files.readString(dir.resolve("summary.md"))).startsWith("# Module release Authority 1.4.0: succeeded");
     }
 

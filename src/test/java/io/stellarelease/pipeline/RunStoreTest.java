@@ -82,4 +82,46 @@ class RunStoreTest {
         assertThatThrownBy(() -> store.save(run)).isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("could not save the run state to " + run.releaseDir().resolve(RunStore.FILE));
     }
+
+    /** What Jackson writes for the run without the finished-stage cache. */
+    private static String plain(ReleaseRun run) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writeValueAsString(run);
+    }
+
+    private static io.stellarelease.state.StepResult step(String stage, String name) {
+        return new io.stellarelease.state.StepResult(stage, name, Status.DONE, 0, Instant.EPOCH, Instant.EPOCH.plusMillis(7), 7,
+                "logs/" + stage + "/" + name + ".log", List.of(), java.util.Map.of("version", "2026.04"), null);
+    }
+
+    @Test
+    void aFinishedStageWrittenFromItsEarlierTextIsWhatAFreshSerializationWritesAndAChangeToItIsWritten() throws Exception {
+        RunStore store = new RunStore();
+        ReleaseRun run = run();
+        Path file = run.releaseDir().resolve(RunStore.FILE);
+        StageRecord build = run.startStage("build-modules", Instant.EPOCH);
+        build.plan(List.of("M1", "M2", "M3"));
+        build.addStep(step("build-modules", "M2"));
+        build.addStep(step("build-modules", "M1"));
+        build.stepStarted("M3", Instant.EPOCH);
+        store.save(run); // running: serialized as it is now
+        assertThat(file).content().isEqualTo(plain(run));
+
+        build.addStep(step("build-modules", "M3"));
+        build.finish(Status.DONE, null, Instant.EPOCH.plusSeconds(1));
+        run.startStage("sboms", Instant.EPOCH.plusSeconds(1));
+        store.save(run); // build-modules finished: serialized and kept
+        assertThat(file).content().isEqualTo(plain(run)).contains("\"name\":\"M3\"");
+        String sbomsRunning = Files.readString(file);
+
+        run.stage("sboms").orElseThrow().finish(Status.SKIPPED, "nothing to describe", Instant.EPOCH.plusSeconds(2));
+        store.save(run); // build-modules from its kept text
+        assertThat(file).content().isEqualTo(plain(run)).isNotEqualTo(sbomsRunning).contains("nothing to describe");
+
+        // A finished stage that changes after all (a step recorded late) is serialized again, not written from its old text.
+        build.addStep(step("build-modules", "M4"));
+        store.save(run);
+        assertThat(file).content().isEqualTo(plain(run)).contains("\"name\":\"M4\"");
+        assertThat(resumed(new RunStore(), run)).containsExactly("build-modules", "sboms");
+    }
 }
