@@ -85,19 +85,62 @@ public class SbomWriter {
         }
         List<StepResult> builds = run.produced(Produces.MODULES).stream()
                 .sorted(java.util.Comparator.comparingInt(s -> order.getOrDefault(s.name(), -1))).toList();
-        Generator generator = new Generator();
         // The built images by module, once (the first of a name, as a search would find), not a scan per module.
         Map<String, StepResult> images = new java.util.HashMap<>();
         run.produced(Produces.IMAGES).forEach(s -> images.putIfAbsent(s.name(), s));
-        for (StepResult build : builds) {
-            steps.add(step(run, generator, build.name(), moduleFile(build.name(), build.details().get("version")), () -> moduleBom(run, build, images)));
-        }
+        schema(); // compiled once, before the threads that share it
+        steps.addAll(inParallel(builds.size(), (generator, i) -> {
+            StepResult build = builds.get(i);
+            return step(run, generator, build.name(), moduleFile(build.name(), build.details().get("version")), () -> moduleBom(run, build, images));
+        }));
         if (!run.isModuleRelease()) {
-            steps.add(step(run, generator, SUITE_STEP, suiteFile(run.version()), () -> suiteBom(run, builds, images)));
+            steps.add(step(run, new Generator(), SUITE_STEP, suiteFile(run.version()), () -> suiteBom(run, builds, images)));
         }
         // The progress counter counts against every SBOM of the stage (sboms 3/10 ...), not against those recorded so far.
         run.stage(STAGE).ifPresent(stage -> stage.plan(steps.stream().map(StepResult::name).toList()));
         return steps;
+    }
+
+    /**
+     * Steps 0..count-1, on up to {@code parallelism} threads (this one and helpers from the common pool), in index
+     * order. Each thread renders with its own {@link Generator}: the library's generator adds mix-ins to its mapper on
+     * every SBOM, which is not safe to share between threads. This thread takes steps like the helpers and waits only
+     * for steps a helper has begun, so a helper that never gets a thread holds nothing up.
+     */
+    private List<StepResult> inParallel(int count, java.util.function.BiFunction<Generator, Integer, StepResult> step) {
+        StepResult[] results = new StepResult[count];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(count);
+        java.util.concurrent.atomic.AtomicReference<Throwable> broke = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable work = () -> {
+            Generator generator = null;
+            for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                try {
+                    if (generator == null) {
+                        generator = new Generator();
+                    }
+                    results[i] = step.apply(generator, i); // a step's own failure is its result; this is for the rest
+                } catch (Throwable e) {
+                    broke.compareAndSet(null, e);
+                } finally {
+                    done.countDown();
+                }
+            }
+        };
+        for (int helper = 1; helper < Math.min(config.effectiveParallelism(), count); helper++) {
+            java.util.concurrent.ForkJoinPool.commonPool().execute(work);
+        }
+        work.run();
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the SBOMs were written", e);
+        }
+        if (broke.get() != null) {
+            throw new IllegalStateException("an SBOM could not be written: " + broke.get(), broke.get());
+        }
+        return List.of(results);
     }
 
     @FunctionalInterface
@@ -142,7 +185,15 @@ public class SbomWriter {
                         + String.join("; ", invalid));
             }
             Path target = run.releaseDir().resolve(file);
-            Files2.writeAtomically(target, json);
+            // A plain write, not write-and-rename: the stage made sbom/ afresh, and until it ends no one counts these files
+            // (a crash meanwhile leaves the stage undone, and its next attempt makes sbom/ afresh again). The rename cost
+            // a fifth of the stage. CREATE_NEW: two SBOMs of one name (a module called "suite") fail instead of one
+            // silently replacing the other.
+            try {
+                Files.write(target, json, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw new IOException("another SBOM of this release has the same file name");
+            }
             String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)); // what was written, not read back
             Instant now = Instant.now();
             Map<String, String> details = new TreeMap<>();
@@ -163,12 +214,20 @@ public class SbomWriter {
      * schema is immutable and safe to share, so it is built once per stage here.
      */
     private List<String> schemaErrors(byte[] json) throws IOException {
-        com.networknt.schema.Schema schema = this.schema;
-        if (schema == null) {
-            schema = new JsonParser().getJsonSchema(SPEC, SCHEMA_MAPPER);
-            this.schema = schema;
+        return schema().validate(SCHEMA_MAPPER.readTree(json)).stream().map(com.networknt.schema.Error::getMessage).toList();
+    }
+
+    private com.networknt.schema.Schema schema() throws IOException {
+        com.networknt.schema.Schema compiled = schema;
+        if (compiled == null) {
+            synchronized (this) {
+                if (schema == null) {
+                    schema = new JsonParser().getJsonSchema(SPEC, SCHEMA_MAPPER);
+                }
+                compiled = schema;
+            }
         }
-        return schema.validate(SCHEMA_MAPPER.readTree(json)).stream().map(com.networknt.schema.Error::getMessage).toList();
+        return compiled;
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper SCHEMA_MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -76,6 +76,14 @@ class SuiteReleaseTest extends PipelineTestSupport {
         assertThat(manifest.at("/helm/file").asText()).isEqualTo("helm/stellaops-2026.04.tgz");
         assertThat(manifest.at("/tests/suites")).hasSize(3);
         assertThat(manifest.at("/sbom/modules")).hasSize(9);
+        // Written on several threads: one per module, each file about its own module.
+        List<String> described = new java.util.ArrayList<>();
+        for (JsonNode sbom : manifest.at("/sbom/modules")) {
+            JsonNode bom = new ObjectMapper().readTree(dir.resolve(sbom.get("file").asText()).toFile());
+            assertThat(bom.at("/metadata/component/bom-ref").asText()).isEqualTo("module:" + sbom.get("name").asText());
+            described.add(sbom.get("name").asText());
+        }
+        assertThat(described).containsExactlyInAnyOrderElementsOf(manifest.at("/modules").findValuesAsText("name"));
         assertThat(manifest.at("/sbom/suite/file").asText()).isEqualTo("sbom/suite-2026.04.cdx.json");
         assertThat(Files.exists(dir.resolve("SHA256SUMS-2026.04.txt.asc"))).isFalse();
 
