@@ -28,4 +28,13 @@ public class JobExecCommand extends ExecCommand {
     public ExecJob job() {
         return job;
     }
+
+    /**
+     * The job (stage/name and its configured argument list, no values). camel-exec formats this into a log line at
+     * level OFF before and after every command; ExecCommand's own text (every field) was built twice per step for it.
+     */
+    @Override
+    public String toString() {
+        return job.toString();
+    }
 }

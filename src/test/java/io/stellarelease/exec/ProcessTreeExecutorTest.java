@@ -30,6 +30,8 @@ class ProcessTreeExecutorTest {
         assertThat(result.getExitValue()).isZero();
         assertThat(Files.readString(dir.resolve("logs/step.log"))).endsWith(hostile);
         assertThat(dir.resolve("pwned")).doesNotExist();
+        // What camel-exec logs of the command (a failed one at ERROR): the step and its configured words, no value.
+        assertThat(result.getCommand()).hasToString("stage/step [sh, -c, printf '%s' \"$VERSION\"]");
     }
 
     @Test
