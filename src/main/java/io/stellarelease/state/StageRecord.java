@@ -23,7 +23,8 @@ public final class StageRecord {
     private volatile List<String> plannedStepNames = List.of();
     private final java.util.Map<String, Instant> runningSteps = new java.util.TreeMap<>();
     private volatile boolean earlierAttempt;
-    // Bumped by every change, so a writer can tell that a stage is as it was when it last serialized it.
+    // Bumped after every change (after: a writer that read the count before the change sees a new count and serializes
+    // again), so a writer can tell that a stage is as it was when it last serialized it.
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     public StageRecord(String name, Instant startedAt) {
@@ -84,15 +85,15 @@ public final class StageRecord {
     }
 
     public void plan(int count) {
-        changes.incrementAndGet();
         this.plannedSteps = count;
+        changes.incrementAndGet();
     }
 
     /** The steps this stage will run, by name, so a reader can show the ones not started yet. */
     public void plan(List<String> names) {
-        changes.incrementAndGet();
         this.plannedStepNames = List.copyOf(names);
         this.plannedSteps = names.size();
+        changes.incrementAndGet();
     }
 
     public List<String> getPlannedStepNames() {
@@ -101,8 +102,8 @@ public final class StageRecord {
 
     /** A step began; it stays listed as running until {@link #addStep} records how it ended. */
     public synchronized void stepStarted(String step, Instant at) {
-        changes.incrementAndGet();
         runningSteps.put(step, at);
+        changes.incrementAndGet();
     }
 
     /** The steps running now, by name, with when they started. */
@@ -112,11 +113,11 @@ public final class StageRecord {
 
     /** Adds a finished step and returns how many have finished, for the progress counter. */
     public synchronized int addStep(StepResult step) {
-        changes.incrementAndGet();
         steps.add(step);
         recorded.add(step);
         sorted = false;
         runningSteps.remove(step.name());
+        changes.incrementAndGet();
         return steps.size();
     }
 
@@ -142,8 +143,8 @@ public final class StageRecord {
 
     /** The stage decided not to do its work; it ends as skipped with this reason. */
     public void skip(String why) {
-        changes.incrementAndGet();
         this.skipReason = why;
+        changes.incrementAndGet();
     }
 
     public String skipReason() {
@@ -151,9 +152,9 @@ public final class StageRecord {
     }
 
     public void finish(Status status, String reason, Instant at) {
-        changes.incrementAndGet();
         this.status = status;
         this.reason = reason;
         this.finishedAt = at;
+        changes.incrementAndGet();
     }
 }
