@@ -398,9 +398,12 @@ public class ReleaseBeans implements CamelConfiguration {
         return new Checksums();
     }
 
+    /** Its helper threads come from {@link #buildPool}, looked up when a stage runs (the pool is a bean of its own). */
     @BindToRegistry
-    public io.stellarelease.sboms.SbomWriter sbomWriter() {
-        return new io.stellarelease.sboms.SbomWriter(config());
+    public io.stellarelease.sboms.SbomWriter sbomWriter(CamelContext context) {
+        return new io.stellarelease.sboms.SbomWriter(config(),
+                task -> java.util.Optional.ofNullable(context.getRegistry().lookupByNameAndType("buildPool", ExecutorService.class))
+                        .orElseThrow(java.util.concurrent.RejectedExecutionException::new).execute(task));
     }
 
     @BindToRegistry

@@ -59,9 +59,12 @@ public class SbomWriter {
     static final String FORMAT = "CycloneDX " + SPEC.getVersionString() + " JSON";
 
     private final ReleaseConfig config;
+    private final java.util.concurrent.Executor helpers;
 
-    public SbomWriter(ReleaseConfig config) {
+    /** @param helpers where the threads that write SBOMs beside the stage's own come from: the parallel stages' pool */
+    public SbomWriter(ReleaseConfig config, java.util.concurrent.Executor helpers) {
         this.config = config;
+        this.helpers = helpers;
     }
 
     /** {@code sbom/authority-1.4.0.cdx.json}. */
@@ -102,7 +105,7 @@ public class SbomWriter {
     }
 
     /**
-     * Steps 0..count-1, on up to {@code parallelism} threads (this one and helpers from the common pool), in index
+     * Steps 0..count-1, on up to {@code parallelism} threads (this one and helpers from the build pool), in index
      * order. Each thread renders with its own {@link Generator}: the library's generator adds mix-ins to its mapper on
      * every SBOM, which is not safe to share between threads. This thread takes steps like the helpers and waits only
      * for steps a helper has begun, so a helper that never gets a thread holds nothing up.
@@ -128,7 +131,11 @@ public class SbomWriter {
             }
         };
         for (int helper = 1; helper < Math.min(config.effectiveParallelism(), count); helper++) {
-            java.util.concurrent.ForkJoinPool.commonPool().execute(work);
+            try {
+                helpers.execute(work);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                break; // a full pool: this thread writes them
+            }
         }
         work.run();
         try {
