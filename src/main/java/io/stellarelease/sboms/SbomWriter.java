@@ -92,12 +92,13 @@ public class SbomWriter {
         Map<String, StepResult> images = new java.util.HashMap<>();
         run.produced(Produces.IMAGES).forEach(s -> images.putIfAbsent(s.name(), s));
         schema(); // compiled once, before the threads that share it
-        steps.addAll(inParallel(builds.size(), (generator, i) -> {
+        Generator own = new Generator(); // this thread's, for its share of the modules and then the suite
+        steps.addAll(inParallel(builds.size(), own, (generator, i) -> {
             StepResult build = builds.get(i);
             return step(run, generator, build.name(), moduleFile(build.name(), build.details().get("version")), () -> moduleBom(run, build, images));
         }));
         if (!run.isModuleRelease()) {
-            steps.add(step(run, new Generator(), SUITE_STEP, suiteFile(run.version()), () -> suiteBom(run, builds, images)));
+            steps.add(step(run, own, SUITE_STEP, suiteFile(run.version()), () -> suiteBom(run, builds, images)));
         }
         // The progress counter counts against every SBOM of the stage (sboms 3/10 ...), not against those recorded so far.
         run.stage(STAGE).ifPresent(stage -> stage.plan(steps.stream().map(StepResult::name).toList()));
@@ -106,22 +107,19 @@ public class SbomWriter {
 
     /**
      * Steps 0..count-1, on up to {@code parallelism} threads (this one and helpers from the build pool), in index
-     * order. Each thread renders with its own {@link Generator}: the library's generator adds mix-ins to its mapper on
-     * every SBOM, which is not safe to share between threads. This thread takes steps like the helpers and waits only
-     * for steps a helper has begun, so a helper that never gets a thread holds nothing up.
+     * order. Each thread renders with its own {@link Generator} ({@code own} for this one): the library's generator
+     * adds mix-ins to its mapper on every SBOM, which is not safe to share between threads. This thread takes steps
+     * like the helpers and waits only for steps a helper has begun, so a helper that never gets a thread holds nothing up.
      */
-    private List<StepResult> inParallel(int count, java.util.function.BiFunction<Generator, Integer, StepResult> step) {
+    private List<StepResult> inParallel(int count, Generator own,
+                                        java.util.function.BiFunction<Generator, Integer, StepResult> step) {
         StepResult[] results = new StepResult[count];
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(count);
         java.util.concurrent.atomic.AtomicReference<Throwable> broke = new java.util.concurrent.atomic.AtomicReference<>();
-        Runnable work = () -> {
-            Generator generator = null;
+        java.util.function.Consumer<Generator> work = generator -> {
             for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                 try {
-                    if (generator == null) {
-                        generator = new Generator();
-                    }
                     results[i] = step.apply(generator, i); // a step's own failure is its result; this is for the rest
                 } catch (Throwable e) {
                     broke.compareAndSet(null, e);
@@ -132,12 +130,12 @@ public class SbomWriter {
         };
         for (int helper = 1; helper < Math.min(config.effectiveParallelism(), count); helper++) {
             try {
-                helpers.execute(work);
+                helpers.execute(() -> work.accept(new Generator()));
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 break; // a full pool: this thread writes them
             }
         }
-        work.run();
+        work.accept(own);
         try {
             done.await();
         } catch (InterruptedException e) {
@@ -160,7 +158,7 @@ public class SbomWriter {
      * new generator with a new ObjectMapper for every SBOM, and each mapper introspects the model's classes and builds
      * its serializers again on its first use (about 1 ms, most of a module's SBOM). The library's generator still
      * prepares each SBOM (bomFormat, specVersion) and renders it; it renders with the first generator's mapper, set up
-     * by the library the same way, whose serializers are then built once. One per stage call, on its one thread.
+     * by the library the same way, whose serializers are then built once. One per thread of a stage call.
      */
     private static final class Generator {
         private com.fasterxml.jackson.databind.ObjectMapper mapper;
@@ -218,7 +216,7 @@ public class SbomWriter {
     /**
      * The schema's messages for {@code json}, as {@code JsonParser.validate} gives them. That method parses and compiles
      * the CycloneDX schema again on every call (about 10-20 ms, most of the stage's time at 900 modules); the compiled
-     * schema is immutable and safe to share, so it is built once per stage here.
+     * schema is immutable and safe to share between threads, so it is built once per writer here.
      */
     private List<String> schemaErrors(byte[] json) throws IOException {
         return schema().validate(SCHEMA_MAPPER.readTree(json)).stream().map(com.networknt.schema.Error::getMessage).toList();
