@@ -290,14 +290,8 @@ public class RunStore {
      * the running stage; {@code state.json} is written when stages end, as without one.
      */
     public void stageStarted(ReleaseRun run) {
-        Shared s = shared;
-        if (s == null || !run.isValidated()) {
-            return;
-        }
-        try {
-            s.save(run.getId(), json.writeValueAsBytes(run));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not save the state of run " + run.getId(), e);
+        if (shared != null) {
+            take(run); // serialized and saved there (fenced); no file
         }
     }
 
