@@ -94,6 +94,24 @@ class LauncherTest {
     }
 
     @Test
+    void oneShotCommandsAskForTransparentHugePagesWhereTheKernelGivesThemOnRequestAndServeDoesNot() throws Exception {
+        // The launcher reads the kernel's mode; this machine's decides which branch runs here.
+        Path mode = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        boolean onRequest = Files.isReadable(mode) && Files.readString(mode).contains("[madvise]");
+        List<String> release = launch(Map.of(), "release", "suite-2026.04-nova");
+        if (onRequest) {
+            assertThat(release).containsSubsequence("-XX:TieredStopAtLevel=1", "-XX:+UseTransparentHugePages", "-jar");
+        } else {
+            assertThat(release).doesNotContain("-XX:+UseTransparentHugePages");
+        }
+        assertThat(launch(Map.of(), "serve")).doesNotContain("-XX:+UseTransparentHugePages");
+        assertThat(launch(Map.of(), "worker")).doesNotContain("-XX:+UseTransparentHugePages");
+        // JAVA_OPTS comes later and wins.
+        assertThat(launch(Map.of("JAVA_OPTS", "-XX:-UseTransparentHugePages"), "verify", "out/2026.04"))
+                .endsWith("-XX:-UseTransparentHugePages", "-jar", jar.toString(), "verify", "out/2026.04");
+    }
+
+    @Test
     void anArchiveOlderThanTheJarIsNotUsed() throws Exception {
         Files.writeString(jsa, "archive of an earlier build");
         Files.setLastModifiedTime(jsa, FileTime.from(Instant.now().minusSeconds(60)));
