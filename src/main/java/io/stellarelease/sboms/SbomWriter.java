@@ -157,50 +157,49 @@ public class SbomWriter {
      * CycloneDX JSON from one generator of the reference library per thread, reused for each SBOM that thread writes.
      * {@code new BomJsonGenerator(bom, version)} builds two ObjectMappers and registers the library's serializers on
      * every SBOM (1 in 7 of the stage's samples at 900 modules), and a new mapper introspects the model's classes and
-     * builds its serializers again on first use. The library's own constructor sets {@code bomFormat} and
-     * {@code specVersion}, which have no setters, by reflection on the first SBOM; {@link #json} does the same for the
-     * next ones, then renders with the same mapper and pretty printer: the bytes are what a new generator writes.
+     * builds its serializers again on first use. {@link Reused#render} sets {@code bomFormat} and {@code specVersion},
+     * which have no setters, by reflection as the library's constructor does, then renders with the same mapper and
+     * pretty printer: the bytes are what a new generator writes.
      * Not safe to share between threads (the library adds mix-ins to its mapper on every SBOM).
      */
     static final class Generator {
-        private static final java.lang.reflect.Field BOM_FORMAT = bomField("bomFormat");
-        private static final java.lang.reflect.Field SPEC_VERSION = bomField("specVersion");
         private Reused generator;
 
         String json(Bom bom) throws GeneratorException {
             if (generator == null) {
                 generator = new Reused(bom);
-            } else {
-                try {
-                    BOM_FORMAT.set(bom, "CycloneDX");
-                    SPEC_VERSION.set(bom, SPEC.getVersionString());
-                } catch (IllegalAccessException e) {
-                    throw new GeneratorException(e);
-                }
-                return generator.render(bom);
             }
-            return generator.toJsonString();
+            return generator.render(bom);
         }
 
-        private static java.lang.reflect.Field bomField(String name) {
-            try {
-                java.lang.reflect.Field field = Bom.class.getDeclaredField(name);
-                field.setAccessible(true);
-                return field;
-            } catch (NoSuchFieldException e) {
-                throw new IllegalStateException("cyclonedx-core-java's Bom has no field " + name + " any more", e);
-            }
-        }
-
-        /** The library's generator, given the next SBOM through its protected {@code bom}. */
+        /** The library's generator, given each SBOM through its protected {@code bom}. */
         private static final class Reused extends BomJsonGenerator {
-            Reused(Bom bom) {
-                super(bom, SPEC);
+            private static final java.lang.reflect.Field BOM_FORMAT = bomField("bomFormat");
+            private static final java.lang.reflect.Field SPEC_VERSION = bomField("specVersion");
+
+            Reused(Bom first) {
+                super(first, SPEC);
             }
 
             String render(Bom next) throws GeneratorException {
+                try {
+                    BOM_FORMAT.set(next, "CycloneDX");
+                    SPEC_VERSION.set(next, SPEC.getVersionString());
+                } catch (IllegalAccessException e) {
+                    throw new GeneratorException(e);
+                }
                 this.bom = next;
                 return toJsonString();
+            }
+
+            private static java.lang.reflect.Field bomField(String name) {
+                try {
+                    java.lang.reflect.Field field = Bom.class.getDeclaredField(name);
+                    field.setAccessible(true);
+                    return field;
+                } catch (NoSuchFieldException e) {
+                    throw new IllegalStateException("cyclonedx-core-java's Bom has no field " + name + " any more", e);
+                }
             }
         }
     }
