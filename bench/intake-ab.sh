@@ -5,7 +5,8 @@
 #   CASE: accepted (default) | ignored.  Env: ROUNDS (3), WARM (20), WRK_SECONDS (10), STORE (file|pg),
 #   PORT (24000), HOOK_PORT (24001), JFR (a variant name: record a JFR of its first round; JFC: its settings file,
 #   /tmp/intake-1ms.jfc), HOOK (1: adnanh block), SCHEMA_PREFIX (intake_: STORE=pg's schema per round),
-#   OPTS_before / OPTS_after (extra JVM options per variant), THREADS (1: CPU per thread during the measured window).
+#   OPTS_before / OPTS_after (extra JVM options per variant), PROPS_before / PROPS_after (extra application
+#   properties per variant, one `key = value` per line), THREADS (1: CPU per thread during the measured window).
 set -euo pipefail
 BEFORE=$(cd "$1" && pwd); AFTER=$(cd "$2" && pwd); CASE=${3:-accepted}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,7 +34,8 @@ start_serve() { # DIR NAME
   { cat "$home/config/application.properties"; printf '\nstella.dispatch.dir = %s\n' "$WORK/$name/queue"
     if [ "$STORE" = pg ]; then
       printf 'stella.store.url = jdbc:postgresql://127.0.0.1:5432/test\nstella.store.user = postgres\nstella.store.schema = %s%s\n' "$SCHEMA_PREFIX" "${name//[^a-z0-9]/_}"
-    fi; } >"$WORK/$name.properties"
+    fi
+    local props_var="PROPS_${name//[0-9]/}"; [ -n "${!props_var:-}" ] && printf '%s\n' "${!props_var}"; } >"$WORK/$name.properties"
   local opts_var="OPTS_${name//[0-9]/}"; local opts="${!opts_var:-}" # OPTS_before / OPTS_after: extra JVM options
   [ "${JFR:-}" = "$name" ] && opts="$opts -XX:StartFlightRecording=filename=$WORK/$name.jfr,settings=${JFC:-/tmp/intake-1ms.jfc}"
   env -C "$home" JAVA_OPTS="$opts" bin/stella-release serve --port "$PORT" --state "$WORK/$name/state" \
