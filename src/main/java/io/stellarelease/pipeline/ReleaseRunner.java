@@ -15,11 +15,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /** Runs one release request through the pipeline route and returns its state, failed or not. */
 public class ReleaseRunner {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReleaseRunner.class);
     public static final String PIPELINE = "direct:suite-pipeline";
     public static final String MODULE_PIPELINE = "direct:module-pipeline";
     public static final String ROLLBACK_PIPELINE = "direct:rollback-pipeline";
@@ -86,11 +88,32 @@ public class ReleaseRunner {
         }
     }
 
+    /** Starts the one-time preparation of the planned stages' beans that have one ({@link StageWarmUp}), in the background. */
+    private void warmUp(PipelinePlan.Plan plan) {
+        java.util.Set<String> planned = new java.util.HashSet<>();
+        plan.stages().forEach(stage -> planned.add(stage.name()));
+        List<StageWarmUp> due = context.getRegistry().findByType(StageWarmUp.class).stream()
+                .filter(bean -> planned.contains(bean.stage())).toList();
+        if (due.isEmpty()) {
+            return;
+        }
+        Thread thread = new Thread(() -> due.forEach(bean -> {
+            try {
+                bean.warmUp();
+            } catch (Exception | LinkageError e) {
+                LOG.debug("warm-up of stage {} failed; the stage meets it again when it runs", bean.stage(), e);
+            }
+        }), "stage-warm-up");
+        thread.setDaemon(true); // a run that ends first (a failed validation) does not wait for it
+        thread.start();
+    }
+
     private ReleaseRun executeHeld(ReleaseRun run) {
         String pipeline = pipelineFor(run.getKind());
         PipelinePlan.Plan plan = new PipelinePlan(context, pipeline).check(pipeline);
         run.setPlan(plan.stages().stream()
                 .map(s -> new PlannedStage(s.name(), s.eventId(), s.produces(), s.routeFile(), s.conditional())).toList());
+        warmUp(plan);
         Exchange exchange = new DefaultExchange(context);
         exchange.setProperty(ReleaseRun.PROPERTY, run);
         RunValues.set(exchange, run);
