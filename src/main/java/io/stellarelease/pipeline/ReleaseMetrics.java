@@ -7,29 +7,47 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The release's own metrics, on the registry Camel exports at {@code /observe/metrics} under {@code serve}
- * (on a private one, never exported, under {@code release}). The registry is looked up on first use,
- * because Camel creates its Prometheus registry after the beans.
+ * The release's own metrics, on the registry Camel exports at {@code /observe/metrics} under {@code serve}.
+ * The registry is looked up on first use, because Camel creates its Prometheus registry after the beans. Where
+ * there is none ({@code release} and the other one-shot commands) nobody can read them: runs, stages and commands
+ * are not timed at all, which spares a one-shot run Micrometer's start-up and a timer per command; the rest goes
+ * to a private registry made on demand.
  */
 public class ReleaseMetrics {
     private final Supplier<MeterRegistry> lookup;
+    private volatile Optional<MeterRegistry> exported;
     private volatile MeterRegistry registry;
 
     public ReleaseMetrics(Supplier<MeterRegistry> lookup) {
         this.lookup = lookup;
     }
 
-    /** The registry the release's metrics go to (serve: the exported one). */
+    /** The exported registry, if there is one. */
+    private Optional<MeterRegistry> exported() {
+        Optional<MeterRegistry> e = exported;
+        if (e == null) {
+            synchronized (this) {
+                if (exported == null) {
+                    exported = Optional.ofNullable(lookup.get());
+                }
+                e = exported;
+            }
+        }
+        return e;
+    }
+
+    /** The registry the release's metrics go to (serve: the exported one; otherwise a private one). */
     public MeterRegistry registry() {
         MeterRegistry r = registry;
         if (r == null) {
+            MeterRegistry found = exported().orElse(null);
             synchronized (this) {
                 if (registry == null) {
-                    MeterRegistry found = lookup.get();
                     registry = found != null ? found : new SimpleMeterRegistry();
                 }
                 r = registry;
@@ -39,25 +57,25 @@ public class ReleaseMetrics {
     }
 
     public void runStarted(String kind) {
-        Counter.builder("stella.runs.started").description("Runs started (each attempt counts)")
-                .tag("kind", kind).register(registry()).increment();
+        exported().ifPresent(meters -> Counter.builder("stella.runs.started").description("Runs started (each attempt counts)")
+                .tag("kind", kind).register(meters).increment());
     }
 
     public void runFinished(String kind, String outcome) {
-        Counter.builder("stella.runs.finished").description("Runs finished, by outcome")
-                .tag("kind", kind).tag("outcome", outcome).register(registry()).increment();
+        exported().ifPresent(meters -> Counter.builder("stella.runs.finished").description("Runs finished, by outcome")
+                .tag("kind", kind).tag("outcome", outcome).register(meters).increment());
     }
 
     public void stageFinished(String stage, String status, Duration took) {
-        Timer.builder("stella.stage.duration").description("Duration of pipeline stages")
+        exported().ifPresent(meters -> Timer.builder("stella.stage.duration").description("Duration of pipeline stages")
                 .tag("stage", stage).tag("status", status).publishPercentileHistogram()
-                .register(registry()).record(took);
+                .register(meters).record(took));
     }
 
     public void execFinished(String stage, String status, Duration took) {
-        Timer.builder("stella.exec.duration").description("Duration of commands run by parallel stages")
+        exported().ifPresent(meters -> Timer.builder("stella.exec.duration").description("Duration of commands run by parallel stages")
                 .tag("stage", stage).tag("status", status).publishPercentileHistogram()
-                .register(registry()).record(took);
+                .register(meters).record(took));
     }
 
     public void webhookAnswered(String source, int code) {
