@@ -21,7 +21,7 @@ import java.util.function.ToDoubleFunction;
 public class ReleaseMetrics {
     private final Supplier<MeterRegistry> lookup;
     private volatile Optional<MeterRegistry> exported;
-    private volatile MeterRegistry registry;
+    private MeterRegistry own;
 
     public ReleaseMetrics(Supplier<MeterRegistry> lookup) {
         this.lookup = lookup;
@@ -43,17 +43,14 @@ public class ReleaseMetrics {
 
     /** The registry the release's metrics go to (serve: the exported one; otherwise a private one). */
     public MeterRegistry registry() {
-        MeterRegistry r = registry;
-        if (r == null) {
-            MeterRegistry found = exported().orElse(null);
-            synchronized (this) {
-                if (registry == null) {
-                    registry = found != null ? found : new SimpleMeterRegistry();
-                }
-                r = registry;
-            }
+        return exported().orElseGet(this::own);
+    }
+
+    private synchronized MeterRegistry own() {
+        if (own == null) {
+            own = new SimpleMeterRegistry();
         }
-        return r;
+        return own;
     }
 
     public void runStarted(String kind) {

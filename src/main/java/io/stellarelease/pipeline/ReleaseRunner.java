@@ -16,8 +16,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** Runs one release request through the pipeline route and returns its state, failed or not. */
 public class ReleaseRunner {
@@ -31,6 +34,7 @@ public class ReleaseRunner {
     private final ReleaseConfig config;
     private final ProducerTemplate template;
     private final Function<RollbackRequest, RollbackTag> rollbacks;
+    private final Set<StageWarmUp> warmed = ConcurrentHashMap.newKeySet();
 
     /**
      * {@code rollbacks} resolves a rollback request against the release history (the plan-rollback stage's planner),
@@ -88,24 +92,25 @@ public class ReleaseRunner {
         }
     }
 
-    /** Starts the one-time preparation of the planned stages' beans that have one ({@link StageWarmUp}), in the background. */
+    /**
+     * Starts the one-time preparation of the planned stages' beans that have one ({@link StageWarmUp}) on a Camel
+     * thread (a daemon: a run that ends first, a failed validation, does not wait for it). Each bean once per runner:
+     * serve's later runs start no thread.
+     */
     private void warmUp(PipelinePlan.Plan plan) {
-        java.util.Set<String> planned = new java.util.HashSet<>();
-        plan.stages().forEach(stage -> planned.add(stage.name()));
+        Set<String> planned = plan.stages().stream().map(PipelinePlan.Stage::name).collect(Collectors.toSet());
         List<StageWarmUp> due = context.getRegistry().findByType(StageWarmUp.class).stream()
-                .filter(bean -> planned.contains(bean.stage())).toList();
+                .filter(bean -> planned.contains(bean.stage())).filter(warmed::add).toList();
         if (due.isEmpty()) {
             return;
         }
-        Thread thread = new Thread(() -> due.forEach(bean -> {
+        context.getExecutorServiceManager().newThread("stage-warm-up", () -> due.forEach(bean -> {
             try {
                 bean.warmUp();
             } catch (Exception | LinkageError e) {
                 LOG.debug("warm-up of stage {} failed; the stage meets it again when it runs", bean.stage(), e);
             }
-        }), "stage-warm-up");
-        thread.setDaemon(true); // a run that ends first (a failed validation) does not wait for it
-        thread.start();
+        })).start();
     }
 
     private ReleaseRun executeHeld(ReleaseRun run) {

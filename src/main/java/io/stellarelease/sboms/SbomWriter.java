@@ -61,6 +61,7 @@ public class SbomWriter implements StageWarmUp {
 
     private final ReleaseConfig config;
     private final java.util.concurrent.Executor helpers;
+    private volatile boolean warm;
 
     /** @param helpers where the threads that write SBOMs beside the stage's own come from: the parallel stages' pool */
     public SbomWriter(ReleaseConfig config, java.util.concurrent.Executor helpers) {
@@ -110,8 +111,6 @@ public class SbomWriter implements StageWarmUp {
         }
         warm = true;
     }
-
-    private volatile boolean warm;
 
     boolean isWarm() {
         return warm;

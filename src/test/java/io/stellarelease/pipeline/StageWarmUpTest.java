@@ -19,6 +19,11 @@ class StageWarmUpTest extends PipelineTestSupport {
     private final List<String> warmed = new CopyOnWriteArrayList<>();
     private final CountDownLatch finished = new CountDownLatch(1);
 
+    /** This thread's name without Camel's prefix ("Camel (camel-1) thread #7 - "). */
+    private static String thread() {
+        return Thread.currentThread().getName().replaceFirst("^Camel \\(.*\\) thread #\\d+ - ", "");
+    }
+
     private StageWarmUp bean(String stage, boolean fails) {
         return new StageWarmUp() {
             @Override
@@ -28,7 +33,7 @@ class StageWarmUpTest extends PipelineTestSupport {
 
             @Override
             public void warmUp() {
-                warmed.add(stage + " on " + Thread.currentThread().getName());
+                warmed.add(stage + " on " + thread());
                 if (fails) {
                     throw new IllegalStateException("warm-up broke");
                 }
@@ -49,7 +54,7 @@ class StageWarmUpTest extends PipelineTestSupport {
 
             @Override
             public void warmUp() {
-                warmed.add("summary on " + Thread.currentThread().getName());
+                warmed.add("summary on " + thread());
                 finished.countDown();
             }
         });
@@ -62,5 +67,9 @@ class StageWarmUpTest extends PipelineTestSupport {
         assertThat(run.isSucceeded()).isTrue();
         assertThat(finished.await(60, TimeUnit.SECONDS)).as("the summary's warm-up ran").isTrue();
         assertThat(warmed).containsExactlyInAnyOrder("build-helm on stage-warm-up", "summary on stage-warm-up");
+
+        // A later run (serve's next one) warms nothing again: each bean once per runner.
+        assertThat(release("suite-2026.04-nova", true, true).isSucceeded()).isTrue();
+        assertThat(warmed).hasSize(2);
     }
 }
