@@ -273,10 +273,6 @@ public final class CamelApp implements AutoCloseable {
                 io.stellarelease.exec.ProcessTreeExecutor.class);
     }
 
-    CamelContext context() {
-        return main.getCamelContext();
-    }
-
     public ProducerTemplate template() {
         return main.getCamelContext().createProducerTemplate();
     }
