@@ -38,6 +38,17 @@ class DispatchServiceTest {
         }
     }
 
+    /**
+     * The directory queue is polled as its route starts: Camel's file consumer waits a second by default, and its health
+     * check (part of {@code /observe/health}) stays DOWN until its first poll, so every start reported healthy a second late.
+     */
+    @Test
+    void theQueueIsPolledFromTheStart() {
+        var consumer = app.template().getCamelContext().getRoute("dispatch-queue").getConsumer();
+        assertThat(consumer).isInstanceOfSatisfying(org.apache.camel.support.ScheduledPollConsumer.class,
+                c -> assertThat(c.getInitialDelay()).as("initialDelay of " + c.getEndpoint().getEndpointUri()).isZero());
+    }
+
     @Test
     void aDroppedFileBecomesARunAndMovesToDone() throws Exception {
         Files.createDirectories(fixture.queue);
