@@ -216,6 +216,57 @@ class PgRunRecordsTest {
     }
 
     @Test
+    void retentionAfterAFloodReadsOnlyTheFinishedRunsPageByPageOnATableWithoutStatistics() throws Exception {
+        // A flood right after the store was made: 20,000 queued runs and 1,200 finished ones, copies of a real record,
+        // in a table never analyzed (autovacuum looks once a minute). Without statistics, the planner took every run
+        // for a finished one and read and sorted the whole table after each run's end.
+        RunRecord template = a.submit(pushed("module-authority-v1.0.0", "t0"), Instant.parse("2026-01-01T00:00:00Z")).run();
+        try (Connection c = DriverManager.getConnection(URL, USER, null); Statement st = c.createStatement()) {
+            st.execute("set search_path = " + schema);
+            String copy = "insert into runs (id, kind, tag, version, release_key, dry_run, pushed, state, created_at, record) "
+                    + "select %1$s, kind, tag || '.%2$s' || g, version, release_key || '.%2$s' || g, dry_run, pushed, '%2$s', "
+                    + "created_at + g * interval '%3$s', jsonb_set(jsonb_set(jsonb_set(record, '{id}', to_jsonb(%1$s)), "
+                    + "'{tag}', to_jsonb(tag || '.%2$s' || g)), '{state}', to_jsonb('%2$s'::text)) "
+                    + "from runs, generate_series(1, %4$d) g where id = '" + template.id() + "'";
+            st.execute(copy.formatted("'queued-' || g", "queued", "1 millisecond", 20_000));
+            // created a second apart, in reverse: the page order is created_at, not the order of insertion
+            st.execute(copy.formatted("'finished-' || lpad((1201 - g)::text, 4, '0')", "succeeded", "-1 second", 1_200));
+            st.execute("delete from runs where id = '" + template.id() + "'");
+            try (var q = c.prepareStatement("explain " + PgRunRecords.FINISHED_PAGE)) {
+                q.setTimestamp(1, new java.sql.Timestamp(org.postgresql.PGStatement.DATE_NEGATIVE_INFINITY));
+                q.setString(2, "");
+                q.setInt(3, PgRunRecords.FINISHED_PAGE_SIZE);
+                StringBuilder plan = new StringBuilder();
+                try (var rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+                assertThat(plan.toString()).contains("using runs_finished_oldest_first").doesNotContain("Seq Scan");
+            }
+        }
+        // At most 20,500 runs: the 700 oldest finished go (two pages of 500 read, and a third that ends the reading).
+        PgRunRecords kept = new PgRunRecords(storeA, "instance-f", Duration.ofSeconds(30), state.resolve("instance-f"),
+                new RunRegistry.Retention(Duration.ofDays(3650), 20_500), new PgRunRecords.Events() {
+                    @Override
+                    public void claimed(String runId, boolean takeOver) { }
+
+                    @Override
+                    public void lost(String runId) { }
+                });
+        try (kept) {
+            List<String> oldest = new ArrayList<>();
+            for (int i = 1; i <= 700; i++) {
+                oldest.add("finished-%04d".formatted(i));
+            }
+            assertThat(kept.prune(Instant.now())).extracting(RunRecord::id).containsExactlyElementsOf(oldest);
+            assertThat(kept.get("finished-0701")).isPresent();
+            assertThat(kept.get("queued-1")).get().extracting(RunRecord::state).isEqualTo(RunState.QUEUED);
+            assertThat(kept.prune(Instant.now())).isEmpty();
+        }
+    }
+
+    @Test
     void oneInstanceClaimsARunAndAnotherTakesItOverOnlyAfterItsLeaseExpired() throws Exception {
         PgRunRecords shortA = records(storeA, "short-a", Duration.ofSeconds(2));
         try {
