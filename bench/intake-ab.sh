@@ -6,7 +6,8 @@
 #   PORT (24000), HOOK_PORT (24001), JFR (a variant name: record a JFR of its first round; JFC: its settings file,
 #   /tmp/intake-1ms.jfc), HOOK (1: adnanh block), SCHEMA_PREFIX (intake_: STORE=pg's schema per round),
 #   OPTS_before / OPTS_after (extra JVM options per variant), PROPS_before / PROPS_after (extra application
-#   properties per variant, one `key = value` per line), THREADS (1: CPU per thread during the measured window).
+#   properties per variant, one `key = value` per line), THREADS (1: CPU per thread during the measured window),
+#   PGSTAT (1: the measured window's top statements; needs pg_stat_statements in shared_preload_libraries).
 set -euo pipefail
 BEFORE=$(cd "$1" && pwd); AFTER=$(cd "$2" && pwd); CASE=${3:-accepted}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -76,6 +77,7 @@ for r in $(seq 1 "$ROUNDS"); do
     fi
     wrk_run "$url" "$WORK/bodies.txt" 1 "$WARM" >/dev/null
     cpu0=$(cpu_ticks "$SERVE_PID"); pg0=$(pg_ticks "$SERVE_PID")
+    [ "${PGSTAT:-}" = 1 ] && psql -Atq -h 127.0.0.1 -U postgres test -c "select pg_stat_statements_reset()" >/dev/null
     [ "${THREADS:-}" = 1 ] && thread_ticks "$SERVE_PID" >"$WORK/$name.threads0"
     res=$(wrk_run "$url" "$WORK/bodies.txt" 20000 "$WRK_SECONDS")
     cpu=$(( $(cpu_ticks "$SERVE_PID") - cpu0 )); pg=$(( $(pg_ticks "$SERVE_PID") - pg0 ))
@@ -85,6 +87,10 @@ for r in $(seq 1 "$ROUNDS"); do
       awk 'NR == FNR { a[$1] = $2; u[$1] = $3; s[$1] = $4; next } { n = $5; t[n] += $2 - a[$1]; us[n] += $3 - u[$1]; sy[n] += $4 - s[$1] }
            END { for (n in t) if (t[n] > 0) printf "  %6d (user %d, sys %d) %s\n", t[n], us[n], sy[n], n }' \
         "$WORK/$name.threads0" "$WORK/$name.threads1" | sort -rn | head -15
+    fi
+    if [ "${PGSTAT:-}" = 1 ]; then # needs pg_stat_statements preloaded (shared_preload_libraries)
+      echo "ab: $name statements, measured window (calls, total ms, mean ms, rows):"
+      psql -Atq -F ' | ' -h 127.0.0.1 -U postgres test -c "select calls, round(total_exec_time::numeric, 1), round(mean_exec_time::numeric, 3), rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) from pg_stat_statements order by total_exec_time desc limit 25" | sed 's/^/  /'
     fi
     echo "ab: $CASE $STORE $v round $r: $res cpu_s=$(awk -v t="$cpu" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}') pg_cpu_s=$(awk -v t="$pg" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}') load=$(cut -d' ' -f1 /proc/loadavg) runs=$(find "$WORK/$name/state/runs" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)"
     stop_serve
