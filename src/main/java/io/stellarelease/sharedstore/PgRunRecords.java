@@ -142,7 +142,13 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
             try (Connection c = store.dataSource().getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    Submission s = decide(c, request, now);
+                    Submission s = round == 0 ? acceptIfNew(c, request, now) : null;
+                    if (s == null && round == 0) {
+                        c.rollback(); // not new, or it lost a race: the full decision, in a transaction of its own
+                    }
+                    if (s == null) {
+                        s = decide(c, request, now);
+                    }
                     if (s == null) {
                         c.rollback();
                         if (round < 10) {
@@ -217,28 +223,90 @@ public class PgRunRecords implements RunRecords, RunStore.Shared, AutoCloseable 
             }
             return new Submission.Conflict(busy);
         }
-        // Microseconds: what the database keeps, so a page's position compares equal to the stored row.
-        Instant created = now.truncatedTo(ChronoUnit.MICROS);
-        RunRecord run = new RunRecord(RunRegistry.newId(created), request.kind(), request.tag(), request.version(), request.source(),
-                request.delivery() == null ? List.of() : List.of(request.delivery()), request.cloneUrl(), request.commit(),
-                request.dryRun(), request.skipTests(), RunState.QUEUED, 0, created, null, null, null, null,
-                request.skipNuget(), request.skipContainer());
-        try (PreparedStatement insert = c.prepareStatement("insert into runs (id, kind, tag, version, release_key, dry_run, "
-                + "pushed, state, created_at, record) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
-            insert.setString(1, run.id());
-            insert.setString(2, run.kind());
-            insert.setString(3, run.tag());
-            insert.setString(4, run.version());
-            insert.setString(5, RunRegistry.releaseKey(run));
-            insert.setBoolean(6, run.dryRun());
-            insert.setBoolean(7, !request.rerunAllowed());
-            insert.setString(8, run.state().label());
-            insert.setTimestamp(9, Timestamp.from(created));
-            insert.setString(10, text(run));
+        RunRecord run = newRun(request, now);
+        try (PreparedStatement insert = c.prepareStatement(INSERT_RUN)) {
+            bindRun(insert, 1, run, request);
             insert.executeUpdate();
         }
         addDelivery(c, request.delivery(), run.id());
         return new Submission.Accepted(run);
+    }
+
+    private static final String INSERT_RUN = "insert into runs (id, kind, tag, version, release_key, dry_run, pushed, state, "
+            + "created_at, record) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
+
+    /**
+     * The common request, a new delivery of a tag with no run and no active run of its release, accepted in one round
+     * trip and the commit instead of six: the three look-ups of {@link #decide} and both inserts go to the database
+     * as one compound statement (one write; the look-ups run first, in the same transaction), and the run is kept
+     * only when every look-up found nothing, which is exactly when {@code decide} would have inserted it. Anything
+     * else (a look-up found a row, or an insert met another instance's commit) is null, and the caller rolls back and
+     * decides in full. Profiled in the PostgreSQL intake bench: each statement's round trip costs both processes more
+     * CPU than its execution.
+     */
+    private Submission acceptIfNew(Connection c, RunRequest request, Instant now) throws SQLException {
+        boolean delivered = request.delivery() != null;
+        RunRecord run = newRun(request, now);
+        String sql = (delivered ? "select 1 from deliveries where delivery = ?;" : "")
+                + "select 1 from runs where tag = ? and dry_run = ? limit 1 for update;"
+                + "select 1 from runs where release_key = ? and dry_run = ? and state in " + ACTIVE + " limit 1;"
+                + INSERT_RUN + (delivered ? ";insert into deliveries (delivery, run_id) values (?, ?)" : "");
+        try (PreparedStatement q = c.prepareStatement(sql)) {
+            int i = 1;
+            if (delivered) {
+                q.setString(i++, request.delivery());
+            }
+            q.setString(i++, request.tag());
+            q.setBoolean(i++, request.dryRun());
+            q.setString(i++, RunRegistry.releaseKey(request.kind(), request.tag(), request.version()));
+            q.setBoolean(i++, request.dryRun());
+            i = bindRun(q, i, run, request);
+            if (delivered) {
+                q.setString(i++, request.delivery());
+                q.setString(i, run.id());
+            }
+            boolean isResult = q.execute();
+            for (int lookups = delivered ? 3 : 2; lookups > 0; lookups--) {
+                try (ResultSet rs = q.getResultSet()) {
+                    if (!isResult || rs.next()) {
+                        return null;
+                    }
+                }
+                isResult = q.getMoreResults();
+            }
+        } catch (SQLException e) {
+            String state = e.getSQLState();
+            if (state != null && (state.startsWith("23") || state.startsWith("40"))) {
+                return null; // an integrity rule or a concurrent transaction: the full decision says what it means
+            }
+            throw e;
+        }
+        return new Submission.Accepted(run);
+    }
+
+    private static RunRecord newRun(RunRequest request, Instant now) {
+        // Microseconds: what the database keeps, so a page's position compares equal to the stored row.
+        Instant created = now.truncatedTo(ChronoUnit.MICROS);
+        return new RunRecord(RunRegistry.newId(created), request.kind(), request.tag(), request.version(), request.source(),
+                request.delivery() == null ? List.of() : List.of(request.delivery()), request.cloneUrl(), request.commit(),
+                request.dryRun(), request.skipTests(), RunState.QUEUED, 0, created, null, null, null, null,
+                request.skipNuget(), request.skipContainer());
+    }
+
+    /** Binds {@link #INSERT_RUN}'s ten parameters from {@code first}; the next parameter's index. */
+    private int bindRun(PreparedStatement insert, int first, RunRecord run, RunRequest request) throws SQLException {
+        int i = first;
+        insert.setString(i++, run.id());
+        insert.setString(i++, run.kind());
+        insert.setString(i++, run.tag());
+        insert.setString(i++, run.version());
+        insert.setString(i++, RunRegistry.releaseKey(run));
+        insert.setBoolean(i++, run.dryRun());
+        insert.setBoolean(i++, !request.rerunAllowed());
+        insert.setString(i++, run.state().label());
+        insert.setTimestamp(i++, Timestamp.from(run.createdAt()));
+        insert.setString(i++, text(run));
+        return i;
     }
 
     private RunRecord activeRun(Connection c, RunRequest request) throws SQLException {

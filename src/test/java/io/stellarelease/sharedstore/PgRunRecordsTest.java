@@ -174,6 +174,34 @@ class PgRunRecordsTest {
     }
 
     @Test
+    void aRequestWhoseTagHasARunIsNeverTakenForANewOne() {
+        // A new request is accepted in one compound statement; these are not new, and each must get the full decision:
+        // a dispatched run of a tag, finished; then a push of that tag (a duplicate: the tag has its run, and no
+        // constraint stops a second, pushed row) and a dispatch of it again (a new run: dispatches may run a tag again).
+        RunRequest dispatch = new RunRequest("suite", "suite-2026.05-orion", "2026.05", "dispatch", "m1", null, null,
+                false, false, true);
+        Submission first = a.submit(dispatch, Instant.now());
+        assertThat(first).isInstanceOf(Submission.Accepted.class);
+        RunRecord run = first.run();
+        assertThat(a.claim(run.id())).isTrue();
+        a.update(run.id(), r -> r.withState(RunState.SUCCEEDED, Instant.now(), null));
+        a.release(run.id());
+
+        Submission pushed = b.submit(new RunRequest("suite", "suite-2026.05-orion", "2026.05", "gitea", "p1", null, "abc",
+                false, false, false), Instant.now());
+        assertThat(pushed).isInstanceOf(Submission.Duplicate.class);
+        assertThat(pushed.run().id()).isEqualTo(run.id());
+        assertThat(pushed.run().deliveries()).containsExactly("m1", "p1");
+        assertThat(b.submit(dispatch, Instant.now())).as("the same message again").isInstanceOf(Submission.Duplicate.class);
+
+        Submission again = b.submit(new RunRequest("suite", "suite-2026.05-orion", "2026.05", "dispatch", "m2", null, null,
+                false, false, true), Instant.now());
+        assertThat(again).isInstanceOf(Submission.Accepted.class);
+        assertThat(again.run().id()).isNotEqualTo(run.id());
+        assertThat(a.list(null)).extracting(RunRecord::id).containsExactlyInAnyOrder(run.id(), again.run().id());
+    }
+
+    @Test
     void retentionPrunesTheOldestFinishedRunsOverMaxCountAndTheExpiredOnesButNeverAnActiveOne() throws Exception {
         PgRunRecords kept = new PgRunRecords(storeA, "instance-r", Duration.ofSeconds(30), state.resolve("instance-r"),
                 new RunRegistry.Retention(Duration.ofDays(1), 3), new PgRunRecords.Events() {
