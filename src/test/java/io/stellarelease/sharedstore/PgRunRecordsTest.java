@@ -63,7 +63,11 @@ class PgRunRecordsTest {
     }
 
     private PgRunRecords records(SharedStore store, String instance, Duration lease) {
-        return new PgRunRecords(store, instance, lease, state.resolve(instance), RunRegistry.Retention.DEFAULT,
+        return records(store, instance, lease, RunRegistry.Retention.DEFAULT);
+    }
+
+    private PgRunRecords records(SharedStore store, String instance, Duration lease, RunRegistry.Retention retention) {
+        return new PgRunRecords(store, instance, lease, state.resolve(instance), retention,
                 new PgRunRecords.Events() {
                     @Override
                     public void claimed(String runId, boolean takeOver) {
@@ -203,14 +207,8 @@ class PgRunRecordsTest {
 
     @Test
     void retentionPrunesTheOldestFinishedRunsOverMaxCountAndTheExpiredOnesButNeverAnActiveOne() throws Exception {
-        PgRunRecords kept = new PgRunRecords(storeA, "instance-r", Duration.ofSeconds(30), state.resolve("instance-r"),
-                new RunRegistry.Retention(Duration.ofDays(1), 3), new PgRunRecords.Events() {
-                    @Override
-                    public void claimed(String runId, boolean takeOver) { }
-
-                    @Override
-                    public void lost(String runId) { }
-                });
+        PgRunRecords kept = records(storeA, "instance-r", Duration.ofSeconds(30),
+                new RunRegistry.Retention(Duration.ofDays(1), 3));
         try (kept) {
             Instant t0 = Instant.now();
             List<String> finished = new ArrayList<>();
@@ -273,15 +271,9 @@ class PgRunRecordsTest {
                 assertThat(plan.toString()).contains("using runs_finished_oldest_first").doesNotContain("Seq Scan");
             }
         }
-        // At most 20,500 runs: the 700 oldest finished go (two pages of 500 read, and a third that ends the reading).
-        PgRunRecords kept = new PgRunRecords(storeA, "instance-f", Duration.ofSeconds(30), state.resolve("instance-f"),
-                new RunRegistry.Retention(Duration.ofDays(3650), 20_500), new PgRunRecords.Events() {
-                    @Override
-                    public void claimed(String runId, boolean takeOver) { }
-
-                    @Override
-                    public void lost(String runId) { }
-                });
+        // At most 20,500 runs: the 700 oldest finished go (read in three pages: 500, 500 and the last 200).
+        PgRunRecords kept = records(storeA, "instance-f", Duration.ofSeconds(30),
+                new RunRegistry.Retention(Duration.ofDays(3650), 20_500));
         try (kept) {
             List<String> oldest = new ArrayList<>();
             for (int i = 1; i <= 700; i++) {
