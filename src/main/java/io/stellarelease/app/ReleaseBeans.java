@@ -232,6 +232,11 @@ public class ReleaseBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
+        // Camel 4.17 first looks each text-to-enum conversion up in its converter registry, and without a converter for
+        // that enum the look-up walks all ~250 converters three times, every time (misses are not remembered). Route
+        // creation converts the error handler's level (routes/error-handling.yaml) once per node of every route: with
+        // a converter of its own the look-up is one map read.
+        context.getTypeConverterRegistry().addTypeConverter(org.apache.camel.LoggingLevel.class, String.class, new LoggingLevelConverter());
         if (stepExecutor0(context) instanceof io.stellarelease.exec.RemoteStepExecutor remote) {
             try {
                 remote.install();
@@ -268,6 +273,21 @@ public class ReleaseBeans implements CamelConfiguration {
             });
         } catch (Exception e) {
             throw new IllegalStateException("could not register the pipeline check", e);
+        }
+    }
+
+    /** Text to {@link org.apache.camel.LoggingLevel} as Camel's own enum conversion does it: trimmed, any case. */
+    static final class LoggingLevelConverter extends org.apache.camel.support.TypeConverterSupport {
+        @Override
+        public <T> T convertTo(Class<T> type, org.apache.camel.Exchange exchange, Object value) {
+            String text = value.toString().trim();
+            for (org.apache.camel.LoggingLevel level : org.apache.camel.LoggingLevel.values()) {
+                if (level.name().equalsIgnoreCase(text)) {
+                    return type.cast(level);
+                }
+            }
+            throw new IllegalArgumentException("logging level must be one of " + Arrays.toString(org.apache.camel.LoggingLevel.values())
+                    + ", got '" + text + "'");
         }
     }
 
