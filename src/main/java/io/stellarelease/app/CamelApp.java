@@ -51,6 +51,22 @@ public final class CamelApp implements AutoCloseable {
             }
         };
         main.setDefaultPropertyPlaceholderLocation("file:" + properties);
+        // Route files load without Camel's second early parse where it can find nothing (YamlRoutesLoader). Started as
+        // Camel starts the loaders it makes itself, once the context is built; stopped with the context.
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport configured) {
+                CamelContext context = configured.getCamelContext();
+                YamlRoutesLoader loader = new YamlRoutesLoader();
+                loader.setCamelContext(context);
+                try {
+                    context.addService(loader, true, true);
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not start the YAML route loader: " + e.getMessage(), e);
+                }
+                context.getRegistry().bind(YamlRoutesLoader.NAME, loader);
+            }
+        });
         if (mode != Mode.WORKER) {
             main.configure().addConfiguration(ReleaseBeans.class);
         }

@@ -11,9 +11,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Camel's early parse of the route files is skipped only when it could find nothing: no inline {@code beans:} and no
- * Pipe in any file. A file that has them (or is not YAML, or cannot be read) keeps it, so such beans are bound as early
- * as before.
+ * Camel's early parses of the route files (for modelines, and the YAML loader's own) are skipped only when they could
+ * find nothing: no inline {@code beans:} and no Pipe in the file. A file that has them (or is not YAML, or cannot be
+ * read) keeps them, so such beans are bound as early as before.
  */
 class RoutePreParseTest {
 
@@ -39,6 +39,32 @@ class RoutePreParseTest {
         assertThat(CamelApp.needsPreParse(List.of(ResourceHelper.fromString("file:routes/R.java", "class R {}")))).isTrue();
         assertThat(CamelApp.needsPreParse(List.of(ResourceHelper.resolveResource(new org.apache.camel.impl.DefaultCamelContext(),
                 "file:/nonexistent/missing.yaml")))).isTrue();
+    }
+
+    @Test
+    void theYamlLoaderParsesEarlyOnlyAFileThatCanNeedIt() throws Exception {
+        try (var context = new org.apache.camel.impl.DefaultCamelContext()) {
+            YamlRoutesLoader loader = new YamlRoutesLoader();
+            loader.setCamelContext(context);
+            context.addService(loader, true, true);
+            // Not YAML at all, and no beans or Pipe: skipped, so nothing is parsed (Camel's own load says what is wrong).
+            loader.preParseRoute(ResourceHelper.fromString("file:routes/a.yaml", "- route: [unclosed\n"));
+            loader.preParseRoute(ResourceHelper.fromString("file:routes/b.yaml",
+                    "- beans:\n    - name: counter\n      type: java.util.concurrent.atomic.AtomicLong\n"));
+            assertThat(context.getRegistry().lookupByName("counter")).isInstanceOf(java.util.concurrent.atomic.AtomicLong.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.preParseRoute(
+                    ResourceHelper.fromString("file:routes/c.yaml", "- beans: [unclosed\n"))).isNotNull();
+        }
+    }
+
+    @Test
+    void theApplicationLoadsItsRoutesWithThatLoader() throws Exception {
+        try (CamelApp app = CamelApp.start(Path.of("config/application.properties"), Path.of("config/release.yaml"))) {
+            var context = app.template().getCamelContext();
+            assertThat(org.apache.camel.support.PluginHelper.getRoutesLoader(context).getRoutesLoader("yaml"))
+                    .isInstanceOf(YamlRoutesLoader.class);
+            assertThat(context.getRoutes()).hasSizeGreaterThan(20);
+        }
     }
 
     private static String read(Path p) {
