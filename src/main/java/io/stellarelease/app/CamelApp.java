@@ -36,22 +36,9 @@ public final class CamelApp implements AutoCloseable {
         if (!Files.isRegularFile(properties)) {
             throw new ConfigException(properties + ": properties file not found (run from the repository root or pass --properties)");
         }
-        Main main = new Main() {
-            /**
-             * Camel parses every route file once early ("pre-parse") for YAML {@code beans:} and Pipes, then again to load
-             * the routes. Ours have neither, so that first parse of each file is skipped unless a file mentions them (or
-             * modelines are on): inline beans are still bound early when a file has them.
-             */
-            @Override
-            protected void modelineRoutes(CamelContext context) throws Exception {
-                if (context.isModeline() || needsPreParse(getRoutesCollector().findRouteResourcesFromDirectory(context,
-                        mainConfigurationProperties.getRoutesExcludePattern(), mainConfigurationProperties.getRoutesIncludePattern()))) {
-                    super.modelineRoutes(context);
-                }
-            }
-        };
+        Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:" + properties);
-        // Route files load without Camel's second early parse where it can find nothing (YamlRoutesLoader). Started as
+        // Route files load without Camel's early parses where they can find nothing (YamlRoutesLoader). Started as
         // Camel starts the loaders it makes itself, once the context is built; stopped with the context.
         main.addMainListener(new MainListenerSupport() {
             @Override
