@@ -22,7 +22,7 @@ record CliRun(int exit, String stdout, String stderr) {
         try {
             System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-            var cli = StellaRelease.commandLine();
+            var cli = StellaRelease.commandLine(args); // as main builds it
             cli.setOut(new PrintWriter(cliOut, true));
             cli.setErr(new PrintWriter(cliErr, true));
             int exit = cli.execute(args);
