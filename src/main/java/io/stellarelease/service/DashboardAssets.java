@@ -7,6 +7,7 @@ import org.apache.camel.spi.HeaderFilterStrategy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -69,7 +70,7 @@ public class DashboardAssets {
             exchange.getMessage().setBody("not found\n");
             return;
         }
-        exchange.getMessage().setBody(files.get(name));
+        exchange.getMessage().setBody(ByteBuffer.wrap(files.get(name))); // written at once (HttpAnswers says why)
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, type);
         exchange.getMessage().setHeader("Content-Security-Policy", POLICY);

@@ -10,6 +10,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -66,7 +67,9 @@ public class HttpAnswers {
         }
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         try {
-            exchange.getMessage().setBody(json.writeValueAsBytes(body));
+            // A ByteBuffer, not the byte[]: platform-http writes a ByteBuffer (or a String) to the response at once, with
+            // its Content-Length, but turns a byte[] into an InputStream and pumps it through the event loop in chunks.
+            exchange.getMessage().setBody(ByteBuffer.wrap(json.writeValueAsBytes(body)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
