@@ -127,6 +127,32 @@ class WebhookSignaturesTest {
         assertThatCode(() -> own.verifyGitea(BODY, SIGNATURE)).doesNotThrowAnyException();
     }
 
+    /** Each thread reuses its keyed Mac: a check after a mismatch, or on another thread at once, starts clean. */
+    @Test
+    void concurrentChecksEachSeeOnlyTheirOwnBody() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var checks = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int i = 0; i < 400; i++) {
+                byte[] body = ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+                String good = WebhookSignatures.hmacHex(SECRET, body);
+                boolean forge = i % 3 == 0;
+                checks.add(pool.submit(() -> {
+                    if (forge) {
+                        assertAnswer(() -> signatures.verifyGitea(body, SIGNATURE), "signature does not match the body");
+                    } else {
+                        signatures.verifyGitea(body, good);
+                    }
+                }));
+            }
+            for (var check : checks) {
+                check.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static void assertAnswer(Runnable call, String message) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(HttpAnswerException.class, e -> {
             assertThat(e.status()).isEqualTo(401);
