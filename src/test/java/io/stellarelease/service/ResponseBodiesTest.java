@@ -8,7 +8,7 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +48,7 @@ class ResponseBodiesTest {
             assets.page(exchange);
             assertThat(exchange.getMessage().getBody()).isInstanceOf(ByteBuffer.class);
             byte[] page = bytes(exchange.getMessage().getBody(ByteBuffer.class));
-            assertThat(new String(page, java.nio.charset.StandardCharsets.UTF_8)).contains("<html");
+            assertThat(new String(page, StandardCharsets.UTF_8)).contains("<html");
             if (first == null) {
                 first = page;
             } else {
@@ -66,6 +66,6 @@ class ResponseBodiesTest {
     private static byte[] bytes(ByteBuffer buffer) {
         byte[] out = new byte[buffer.remaining()];
         buffer.get(out);
-        return Arrays.copyOf(out, out.length);
+        return out;
     }
 }
