@@ -117,28 +117,6 @@ public final class CamelApp implements AutoCloseable {
         return main;
     }
 
-    /**
-     * Whether Camel's early parse of the route files can do anything: a file that is not YAML, cannot be read, or names
-     * {@code beans} or a {@code Pipe} (what the YAML DSL's pre-parse looks for) anywhere, even in a comment.
-     */
-    static boolean needsPreParse(java.util.Collection<org.apache.camel.spi.Resource> resources) {
-        for (org.apache.camel.spi.Resource resource : resources) {
-            String location = resource.getLocation();
-            if (location == null || !(location.endsWith(".yaml") || location.endsWith(".yml"))) {
-                return true;
-            }
-            try (var in = resource.getInputStream()) {
-                String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                if (text.contains("beans") || text.contains("Pipe") || text.contains("KameletBinding")) {
-                    return true;
-                }
-            } catch (Exception e) {
-                return true; // Camel's own parse says what is wrong with it
-            }
-        }
-        return false;
-    }
-
     public static CamelApp start(Path properties, Path releaseConfig) throws Exception {
         return start(Mode.RELEASE, properties, releaseConfig, Map.of());
     }

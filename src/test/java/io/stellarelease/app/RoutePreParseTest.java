@@ -23,7 +23,7 @@ class RoutePreParseTest {
             var resources = files.filter(p -> p.toString().endsWith(".yaml"))
                     .map(p -> ResourceHelper.fromString("file:" + p, read(p))).toList();
             assertThat(resources).hasSizeGreaterThan(20);
-            assertThat(CamelApp.needsPreParse(resources)).isFalse();
+            assertThat(YamlRoutesLoader.needsPreParse(resources)).isFalse();
         }
     }
 
@@ -33,11 +33,11 @@ class RoutePreParseTest {
         var beans = ResourceHelper.fromString("file:routes/b.yaml",
                 "- beans:\n    - name: counter\n      type: java.util.concurrent.atomic.AtomicLong\n");
         var pipe = ResourceHelper.fromString("file:routes/c.yaml", "apiVersion: camel.apache.org/v1\nkind: Pipe\n");
-        assertThat(CamelApp.needsPreParse(List.of(route))).isFalse();
-        assertThat(CamelApp.needsPreParse(List.of(route, beans))).isTrue();
-        assertThat(CamelApp.needsPreParse(List.of(pipe, route))).isTrue();
-        assertThat(CamelApp.needsPreParse(List.of(ResourceHelper.fromString("file:routes/R.java", "class R {}")))).isTrue();
-        assertThat(CamelApp.needsPreParse(List.of(ResourceHelper.resolveResource(new org.apache.camel.impl.DefaultCamelContext(),
+        assertThat(YamlRoutesLoader.needsPreParse(List.of(route))).isFalse();
+        assertThat(YamlRoutesLoader.needsPreParse(List.of(route, beans))).isTrue();
+        assertThat(YamlRoutesLoader.needsPreParse(List.of(pipe, route))).isTrue();
+        assertThat(YamlRoutesLoader.needsPreParse(List.of(ResourceHelper.fromString("file:routes/R.java", "class R {}")))).isTrue();
+        assertThat(YamlRoutesLoader.needsPreParse(List.of(ResourceHelper.resolveResource(new org.apache.camel.impl.DefaultCamelContext(),
                 "file:/nonexistent/missing.yaml")))).isTrue();
     }
 
