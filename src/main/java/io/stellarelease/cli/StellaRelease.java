@@ -37,18 +37,11 @@ public class StellaRelease {
      */
     static CommandLine commandLine(String[] args) {
         String first = args.length > 0 ? args[0] : "";
-        boolean one = !"help".equals(first) && SUBCOMMANDS.stream().anyMatch(c -> name(c).equals(first));
+        List<Class<?>> named = "help".equals(first) ? List.of()
+                : SUBCOMMANDS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(first)).toList();
         CommandLine line = new CommandLine(new StellaRelease());
-        for (Class<?> command : SUBCOMMANDS) {
-            if (!one || name(command).equals(first)) {
-                line.addSubcommand(command);
-            }
-        }
+        (named.isEmpty() ? SUBCOMMANDS : named).forEach(line::addSubcommand);
         return line.setCaseInsensitiveEnumValuesAllowed(true);
-    }
-
-    private static String name(Class<?> command) {
-        return command.getAnnotation(Command.class).name();
     }
 
     static class Version implements CommandLine.IVersionProvider {

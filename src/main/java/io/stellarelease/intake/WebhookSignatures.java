@@ -63,10 +63,11 @@ public final class WebhookSignatures {
         if (header == null) {
             throw new HttpAnswerException(401, "missing X-Hub-Signature-256 header");
         }
-        if (!header.startsWith(GITHUB_PREFIX) || !hex64(header.substring(GITHUB_PREFIX.length()))) {
+        String hex = header.startsWith(GITHUB_PREFIX) ? header.substring(GITHUB_PREFIX.length()) : "";
+        if (!hex64(hex)) {
             throw new HttpAnswerException(401, "X-Hub-Signature-256 must be sha256=<64 hex digits>");
         }
-        check(rawBody, header.substring(GITHUB_PREFIX.length()));
+        check(rawBody, hex);
     }
 
     /** Lower-case hex HMAC-SHA256 of {@code body} with {@code secret}; tests use it to sign bodies. */
