@@ -18,15 +18,19 @@ PIDS=(); cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev
 gen() { python3 "$REPO/bench/gen.py" "$@"; }
 SECRET=bench-$(date +%s)-secret
 export STELLA_WEBHOOK_SECRET=$SECRET STELLA_DISPATCH_TOKEN=bench-token
-HOTFIXES=40000
+HOTFIXES=${HOTFIXES:-100000} # distinct tags: more than the measured window sends
 gen workspace "$WORK/ws-9" 9 >/dev/null
 gen workspace "$WORK/ws-svc" 9 "$HOTFIXES" >/dev/null
 gen config "$WORK/release-svc.yaml" "$WORK/ws-9" "$WORK/svc-out" 9 "true" \
   "[\"sh\", \"-c\", \"cp -a '$WORK/ws-svc/.' \\\"\$CHECKOUT_DIR\\\"\"]" >/dev/null
-if [ "$CASE" = accepted ]; then gen bodies-release "$WORK/bodies.txt" "$SECRET" "$HOTFIXES"; else gen bodies-other "$WORK/bodies.txt" "$SECRET" 1; fi
+# The warm-up sends other tags than the measured window (as bench/run.sh does), so every measured tag is new.
+if [ "$CASE" = accepted ]; then
+  gen bodies-release "$WORK/bodies.txt" "$SECRET" "$HOTFIXES"; gen bodies-warm "$WORK/warm.txt" "$SECRET" "$HOTFIXES"
+else gen bodies-other "$WORK/bodies.txt" "$SECRET" 1; cp "$WORK/bodies.txt" "$WORK/warm.txt"; fi
 gen hooks "$WORK/hooks.json" "$SECRET"
 WRK=(wrk -t2 -c16 --latency)
-wrk_run() { "${WRK[@]}" -d"$4"s -s "$REPO/bench/wrk.lua" "$1" -- "/${1#http://127.0.0.1:*/}" "$2" "$3" 2 | grep '^RESULT' || true; }
+# wrk_run URL BODIES OFFSET SECONDS PREFIX: PREFIX names the deliveries, so warm-up and measured ones never meet.
+wrk_run() { "${WRK[@]}" -d"$4"s -s "$REPO/bench/wrk.lua" "$1" -- "/${1#http://127.0.0.1:*/}" "$2" "$3" 2 "$5" | grep '^RESULT' || true; }
 start_serve() { # DIR NAME
   local home=$1 name=$2; mkdir -p "$WORK/$name/state/history/suites"
   # The hotfix tags fix suite 2026.04: it must be in the release history, or every run fails at validate.
@@ -75,11 +79,11 @@ for r in $(seq 1 "$ROUNDS"); do
           for t in /proc/"$SERVE_PID"/task/*; do case $(cat "$t/comm" 2>/dev/null) in stella-run*|Camel*) renice -n 10 -p "${t##*/}" >/dev/null 2>&1 ;; esac; done
           sleep 0.5; done ) & PIDS+=($!)
     fi
-    wrk_run "$url" "$WORK/bodies.txt" 1 "$WARM" >/dev/null
+    wrk_run "$url" "$WORK/warm.txt" 1 "$WARM" warm >/dev/null
     cpu0=$(cpu_ticks "$SERVE_PID"); pg0=$(pg_ticks "$SERVE_PID")
     [ "${PGSTAT:-}" = 1 ] && psql -Atq -h 127.0.0.1 -U postgres test -c "select pg_stat_statements_reset()" >/dev/null
     [ "${THREADS:-}" = 1 ] && thread_ticks "$SERVE_PID" >"$WORK/$name.threads0"
-    res=$(wrk_run "$url" "$WORK/bodies.txt" 20000 "$WRK_SECONDS")
+    res=$(wrk_run "$url" "$WORK/bodies.txt" 1 "$WRK_SECONDS" measured)
     cpu=$(( $(cpu_ticks "$SERVE_PID") - cpu0 )); pg=$(( $(pg_ticks "$SERVE_PID") - pg0 ))
     if [ "${THREADS:-}" = 1 ]; then # CPU ticks per thread name (digits folded) during the measured window
       thread_ticks "$SERVE_PID" >"$WORK/$name.threads1"
@@ -93,6 +97,9 @@ for r in $(seq 1 "$ROUNDS"); do
       psql -Atq -F ' | ' -h 127.0.0.1 -U postgres test -c "select calls, round(total_exec_time::numeric, 1), round(mean_exec_time::numeric, 3), rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) from pg_stat_statements order by total_exec_time desc limit 25" | sed 's/^/  /'
     fi
     echo "ab: $CASE $STORE $v round $r: $res cpu_s=$(awk -v t="$cpu" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}') pg_cpu_s=$(awk -v t="$pg" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}') load=$(cut -d' ' -f1 /proc/loadavg) runs=$(find "$WORK/$name/state/runs" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)"
+    if [ "$STORE" = pg ]; then # the runs by state at the end: how many the service executed beside the intake
+      echo "ab: $name runs by state: $(psql -Atq -F= -h 127.0.0.1 -U postgres test -c "select state, count(*) from ${SCHEMA_PREFIX}$name.runs group by state order by state" | paste -sd' ')"
+    fi
     stop_serve
     if [ "$STORE" = pg ]; then psql -q -h 127.0.0.1 -U postgres test -c "drop schema if exists ${SCHEMA_PREFIX}$name cascade" >/dev/null 2>&1 || true; fi
   done
@@ -103,8 +110,8 @@ if [ "$HOOK" = 1 ]; then
     hp=$!; PIDS+=("$hp")
     until curl -s -o /dev/null "http://127.0.0.1:$HOOK_PORT/"; do sleep 0.02; done
     url="http://127.0.0.1:$HOOK_PORT/hooks/gitea"
-    wrk_run "$url" "$WORK/bodies.txt" 1 3 >/dev/null
-    res=$(wrk_run "$url" "$WORK/bodies.txt" 20000 "$WRK_SECONDS")
+    wrk_run "$url" "$WORK/warm.txt" 1 3 warm >/dev/null
+    res=$(wrk_run "$url" "$WORK/bodies.txt" 1 "$WRK_SECONDS" measured)
     echo "ab: $CASE webhook round $r: $res"
     kill "$hp"; wait "$hp" 2>/dev/null || true
   done
