@@ -5,7 +5,7 @@
 #   CASE: accepted (default) | ignored.  Env: ROUNDS (3), WARM (20), WRK_SECONDS (10), STORE (file|pg),
 #   PORT (24000), HOOK_PORT (24001), JFR (a variant name: record a JFR of its first round; JFC: its settings file,
 #   /tmp/intake-1ms.jfc), HOOK (1: adnanh block), SCHEMA_PREFIX (intake_: STORE=pg's schema per round),
-#   OPTS_before / OPTS_after (extra JVM options per variant), PROPS_before / PROPS_after (extra application
+#   OPTS_before / OPTS_after (extra JVM options per variant), JAVA_before / JAVA_after (the java per variant), PROPS_before / PROPS_after (extra application
 #   properties per variant, one `key = value` per line), THREADS (1: CPU per thread during the measured window),
 #   PGSTAT (1: the measured window's top statements; needs pg_stat_statements in shared_preload_libraries).
 set -euo pipefail
@@ -43,7 +43,8 @@ start_serve() { # DIR NAME
     local props_var="PROPS_${name//[0-9]/}"; [ -n "${!props_var:-}" ] && printf '%s\n' "${!props_var}"; } >"$WORK/$name.properties"
   local opts_var="OPTS_${name//[0-9]/}"; local opts="${!opts_var:-}" # OPTS_before / OPTS_after: extra JVM options
   [ "${JFR:-}" = "$name" ] && opts="$opts -XX:StartFlightRecording=filename=$WORK/$name.jfr,settings=${JFC:-/tmp/intake-1ms.jfc}"
-  env -C "$home" JAVA_OPTS="$opts" bin/stella-release serve --port "$PORT" --state "$WORK/$name/state" \
+  local java_var="JAVA_${name//[0-9]/}" # JAVA_before / JAVA_after: another java per variant
+  env -C "$home" JAVA="${!java_var:-${JAVA:-java}}" JAVA_OPTS="$opts" bin/stella-release serve --port "$PORT" --state "$WORK/$name/state" \
     --config "$WORK/release-svc.yaml" --properties "$WORK/$name.properties" >"$WORK/$name/serve.log" 2>&1 &
   SERVE_PID=$!; PIDS+=("$SERVE_PID")
   until curl -sf -o /dev/null "http://127.0.0.1:$PORT/observe/health"; do
