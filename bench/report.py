@@ -100,14 +100,16 @@ def main():
     w("| commit (after) | `%s`%s |" % (commit, dirty))
     if base:
         w("| commit (before) | `%s` |" % base)
-    w("| machine | %s CPUs (`nproc`), %.1f GiB, %s |" % (nproc, mem, cpu.group(1) if cpu else "?"))
-    w("| kernel | %s |" % platform.release())
-    w("| java | %s |" % java)
+    # The machine's facts as run.sh recorded them; read here only for results files older than that.
+    w("| machine | %s |" % (META.get("machine") or "%s CPUs (`nproc`), %.1f GiB, %s" % (nproc, mem, cpu.group(1) if cpu else "?")))
+    w("| kernel | %s |" % (META.get("kernel") or platform.release()))
+    w("| java | %s |" % (META.get("java") or java))
     w("| load average (1 min) at start / end | %s / %s |" % (first(("machine", "load", "before", "value")),
                                                           first(("machine", "load", "after", "value"))))
-    w("| make, webhook, wrk | %s; webhook %s; %s |" % (sh("make", "--version").splitlines()[0],
-                                                     sh("webhook", "-version").split()[-1] if sh("webhook", "-version") else "?",
-                                                     (sh("sh", "-c", "wrk -v 2>&1").splitlines() or ["?"])[0].split(" [")[0]))
+    tools = META.get("tools") or "%s; webhook %s; %s" % (
+        sh("make", "--version").splitlines()[0], sh("webhook", "-version").split()[-1] if sh("webhook", "-version") else "?",
+        (sh("sh", "-c", "wrk -v 2>&1").splitlines() or ["?"])[0].split(" [")[0])
+    w("| make, webhook, wrk | %s |" % tools)
     if META.get("settings"):
         w("| settings | `%s` |" % META["settings"])
     w("")
