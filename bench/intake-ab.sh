@@ -5,8 +5,9 @@
 #   CASE: accepted (default) | ignored.  Env: ROUNDS (3), WARM (20), WRK_SECONDS (10), STORE (file|pg),
 #   PORT (24000), HOOK_PORT (24001), JFR (a variant name: record a JFR of its first round; JFC: its settings file,
 #   /tmp/intake-1ms.jfc), HOOK (1: adnanh block), SCHEMA_PREFIX (intake_: STORE=pg's schema per round),
-#   OPTS_before / OPTS_after (extra JVM options per variant), JAVA_before / JAVA_after (the java per variant), PROPS_before / PROPS_after (extra application
-#   properties per variant, one `key = value` per line), THREADS (1: CPU per thread during the measured window),
+#   OPTS_before / OPTS_after (extra JVM options per variant), JAVA_before / JAVA_after (the java per variant),
+#   PROPS_before / PROPS_after (extra application properties per variant, one `key = value` per line),
+#   THREADS (1: CPU per thread during the measured window),
 #   PGSTAT (1: the measured window's top statements; needs pg_stat_statements in shared_preload_libraries).
 set -euo pipefail
 BEFORE=$(cd "$1" && pwd); AFTER=$(cd "$2" && pwd); CASE=${3:-accepted}
@@ -24,9 +25,11 @@ gen workspace "$WORK/ws-svc" 9 "$HOTFIXES" >/dev/null
 gen config "$WORK/release-svc.yaml" "$WORK/ws-9" "$WORK/svc-out" 9 "true" \
   "[\"sh\", \"-c\", \"cp -a '$WORK/ws-svc/.' \\\"\$CHECKOUT_DIR\\\"\"]" >/dev/null
 # The warm-up sends other tags than the measured window (as bench/run.sh does), so every measured tag is new.
+WARM_BODIES=$WORK/bodies.txt
 if [ "$CASE" = accepted ]; then
-  gen bodies-release "$WORK/bodies.txt" "$SECRET" "$HOTFIXES"; gen bodies-warm "$WORK/warm.txt" "$SECRET" "$HOTFIXES"
-else gen bodies-other "$WORK/bodies.txt" "$SECRET" 1; cp "$WORK/bodies.txt" "$WORK/warm.txt"; fi
+  gen bodies-release "$WORK/bodies.txt" "$SECRET" "$HOTFIXES"
+  WARM_BODIES=$WORK/warm.txt; gen bodies-warm "$WARM_BODIES" "$SECRET" "$HOTFIXES"
+else gen bodies-other "$WORK/bodies.txt" "$SECRET" 1; fi
 gen hooks "$WORK/hooks.json" "$SECRET"
 WRK=(wrk -t2 -c16 --latency)
 # wrk_run URL BODIES OFFSET SECONDS PREFIX: PREFIX names the deliveries, so warm-up and measured ones never meet.
@@ -80,7 +83,7 @@ for r in $(seq 1 "$ROUNDS"); do
           for t in /proc/"$SERVE_PID"/task/*; do case $(cat "$t/comm" 2>/dev/null) in stella-run*|Camel*) renice -n 10 -p "${t##*/}" >/dev/null 2>&1 ;; esac; done
           sleep 0.5; done ) & PIDS+=($!)
     fi
-    wrk_run "$url" "$WORK/warm.txt" 1 "$WARM" warm >/dev/null
+    wrk_run "$url" "$WARM_BODIES" 1 "$WARM" warm >/dev/null
     cpu0=$(cpu_ticks "$SERVE_PID"); pg0=$(pg_ticks "$SERVE_PID")
     [ "${PGSTAT:-}" = 1 ] && psql -Atq -h 127.0.0.1 -U postgres test -c "select pg_stat_statements_reset()" >/dev/null
     [ "${THREADS:-}" = 1 ] && thread_ticks "$SERVE_PID" >"$WORK/$name.threads0"
@@ -111,7 +114,7 @@ if [ "$HOOK" = 1 ]; then
     hp=$!; PIDS+=("$hp")
     until curl -s -o /dev/null "http://127.0.0.1:$HOOK_PORT/"; do sleep 0.02; done
     url="http://127.0.0.1:$HOOK_PORT/hooks/gitea"
-    wrk_run "$url" "$WORK/warm.txt" 1 3 warm >/dev/null
+    wrk_run "$url" "$WARM_BODIES" 1 3 warm >/dev/null
     res=$(wrk_run "$url" "$WORK/bodies.txt" 1 "$WRK_SECONDS" measured)
     echo "ab: $CASE webhook round $r: $res"
     kill "$hp"; wait "$hp" 2>/dev/null || true

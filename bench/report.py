@@ -77,13 +77,13 @@ def main():
     out = []
     w = out.append
     get = lambda *k: now.get(k, [])
-    cpu = re.search(r"model name\s*:\s*(.*)", open("/proc/cpuinfo").read())
-    mem = int(re.search(r"MemTotal:\s*(\d+)", open("/proc/meminfo").read()).group(1)) / 1024 / 1024
-    java = subprocess.run([os.environ.get("JAVA", "java"), "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     commit = META.get("commit") or sh("git", "rev-parse", "--short", "HEAD")
     dirty = " (with uncommitted changes)" if META.get("dirty") == "yes" else ""
     base = META.get("base", "")
-    nproc = sh("nproc")
+    # The facts of the machine the run was on, as run.sh recorded them; read from this machine only for results
+    # files older than that (the report may be written later, elsewhere).
+    fact = lambda key, live: META.get(key) or live()
+    nproc = fact("nproc", lambda: sh("nproc"))
     first = lambda k: (now.get(k) or [None])[0]
 
     def load_line(section):
@@ -100,16 +100,23 @@ def main():
     w("| commit (after) | `%s`%s |" % (commit, dirty))
     if base:
         w("| commit (before) | `%s` |" % base)
-    # The machine's facts as run.sh recorded them; read here only for results files older than that.
-    w("| machine | %s |" % (META.get("machine") or "%s CPUs (`nproc`), %.1f GiB, %s" % (nproc, mem, cpu.group(1) if cpu else "?")))
-    w("| kernel | %s |" % (META.get("kernel") or platform.release()))
-    w("| java | %s |" % (META.get("java") or java))
+    def live_machine():
+        cpu = re.search(r"model name\s*:\s*(.*)", open("/proc/cpuinfo").read())
+        mem = int(re.search(r"MemTotal:\s*(\d+)", open("/proc/meminfo").read()).group(1)) / 1024 / 1024
+        return "%s CPUs (`nproc`), %.1f GiB, %s" % (nproc, mem, cpu.group(1) if cpu else "?")
+
+    def live_tools():
+        hook = sh("webhook", "-version")
+        return "%s; webhook %s; %s" % (sh("make", "--version").splitlines()[0], hook.split()[-1] if hook else "?",
+                                       (sh("sh", "-c", "wrk -v 2>&1").splitlines() or ["?"])[0].split(" [")[0])
+
+    w("| machine | %s |" % fact("machine", live_machine))
+    w("| kernel | %s |" % fact("kernel", platform.release))
+    w("| java | %s |" % fact("java", lambda: subprocess.run([os.environ.get("JAVA", "java"), "-version"],
+                                                           capture_output=True, text=True).stderr.splitlines()[0]))
     w("| load average (1 min) at start / end | %s / %s |" % (first(("machine", "load", "before", "value")),
                                                           first(("machine", "load", "after", "value"))))
-    tools = META.get("tools") or "%s; webhook %s; %s" % (
-        sh("make", "--version").splitlines()[0], sh("webhook", "-version").split()[-1] if sh("webhook", "-version") else "?",
-        (sh("sh", "-c", "wrk -v 2>&1").splitlines() or ["?"])[0].split(" [")[0])
-    w("| make, webhook, wrk | %s |" % tools)
+    w("| make, webhook, wrk | %s |" % fact("tools", live_tools))
     if META.get("settings"):
         w("| settings | `%s` |" % META["settings"])
     w("")

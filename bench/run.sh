@@ -121,7 +121,8 @@ record meta dirty - - "$([ -n "$(git status --porcelain --untracked-files=no)" ]
 record meta hotfixes - - "${HOTFIXES:-100000}"
 record meta settings - - "SECTIONS='$SECTIONS' VARIANTS='${VARIANTS[*]}' SIZES='$SIZES' SIZES_SLEEP='$SIZES_SLEEP' SIZES_HUGE='$SIZES_HUGE' REPS=$REPS REPS_LARGE=$REPS_LARGE ROUNDS=$ROUNDS WRK_SECONDS=$WRK_SECONDS WARMUP_SECONDS=$WARMUP_SECONDS WEBHOOK_CASES='$WEBHOOK_CASES' SCALE_RUNS=$SCALE_RUNS SCALE_SECONDS=$SCALE_SECONDS"
 # The machine as it was during the run (the report may be written later, elsewhere).
-record meta machine - - "$(nproc) CPUs (\`nproc\`), $(awk '/MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo) GiB, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+record meta nproc - - "$P"
+record meta machine - - "$P CPUs (\`nproc\`), $(awk '/MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo) GiB, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 record meta kernel - - "$(uname -r)"
 record meta java - - "$("${JAVA:-java}" -version 2>&1 | head -1)"
 record meta tools - - "$(make --version | head -1); webhook $(webhook -version 2>/dev/null | awk '{print $NF}'); $(wrk -v 2>&1 | head -1 | sed 's/ \[.*//')"
