@@ -110,9 +110,15 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 if [ "$HOOK" = 1 ]; then
   for r in $(seq 1 "$ROUNDS"); do
-    webhook -hooks "$WORK/hooks.json" -ip 127.0.0.1 -port "$HOOK_PORT" >"$WORK/webhook.log" 2>&1 &
-    hp=$!; PIDS+=("$hp")
-    until curl -s -o /dev/null "http://127.0.0.1:$HOOK_PORT/"; do sleep 0.02; done
+    # Started again when it could not bind (the previous round's socket can linger a moment), as bench/run.sh does.
+    for attempt in 1 2 3 4 5; do
+      webhook -hooks "$WORK/hooks.json" -ip 127.0.0.1 -port "$HOOK_PORT" >"$WORK/webhook.log" 2>&1 &
+      hp=$!; PIDS+=("$hp")
+      until curl -s -o /dev/null "http://127.0.0.1:$HOOK_PORT/"; do kill -0 "$hp" 2>/dev/null || break; sleep 0.02; done
+      kill -0 "$hp" 2>/dev/null && break
+      [ "$attempt" -lt 5 ] || { echo "ab: adnanh/webhook exited at start: $(tail -1 "$WORK/webhook.log")"; exit 1; }
+      sleep 1
+    done
     url="http://127.0.0.1:$HOOK_PORT/hooks/gitea"
     wrk_run "$url" "$WARM_BODIES" 1 3 warm >/dev/null
     res=$(wrk_run "$url" "$WORK/bodies.txt" 1 "$WRK_SECONDS" measured)
