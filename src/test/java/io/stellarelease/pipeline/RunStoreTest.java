@@ -100,28 +100,28 @@ class RunStoreTest {
         ReleaseRun run = run();
         Path file = run.releaseDir().resolve(RunStore.FILE);
         StageRecord build = run.startStage("build-modules", Instant.EPOCH);
-        build.plan(List.of("M1", "M2", "M3"));
+        build.plan(List.of("M1", "M2", "M3-Модуль-✓")); // not ASCII: the kept text is written as UTF-8 bytes
         build.addStep(step("build-modules", "M2"));
         build.addStep(step("build-modules", "M1"));
-        build.stepStarted("M3", Instant.EPOCH);
+        build.stepStarted("M3-Модуль-✓", Instant.EPOCH);
         store.save(run); // running: serialized as it is now
-        assertThat(file).content().isEqualTo(plain(run));
+        assertThat(file).content(java.nio.charset.StandardCharsets.UTF_8).isEqualTo(plain(run));
 
-        build.addStep(step("build-modules", "M3"));
+        build.addStep(step("build-modules", "M3-Модуль-✓"));
         build.finish(Status.DONE, null, Instant.EPOCH.plusSeconds(1));
         run.startStage("sboms", Instant.EPOCH.plusSeconds(1));
         store.save(run); // build-modules finished: serialized and kept
-        assertThat(file).content().isEqualTo(plain(run)).contains("\"name\":\"M3\"");
+        assertThat(file).content(java.nio.charset.StandardCharsets.UTF_8).isEqualTo(plain(run)).contains("\"name\":\"M3-Модуль-✓\"");
         String sbomsRunning = Files.readString(file);
 
         run.stage("sboms").orElseThrow().finish(Status.SKIPPED, "nothing to describe", Instant.EPOCH.plusSeconds(2));
         store.save(run); // build-modules from its kept text
-        assertThat(file).content().isEqualTo(plain(run)).isNotEqualTo(sbomsRunning).contains("nothing to describe");
+        assertThat(file).content(java.nio.charset.StandardCharsets.UTF_8).isEqualTo(plain(run)).isNotEqualTo(sbomsRunning).contains("nothing to describe");
 
         // A finished stage that changes after all (a step recorded late) is serialized again, not written from its old text.
         build.addStep(step("build-modules", "M4"));
         store.save(run);
-        assertThat(file).content().isEqualTo(plain(run)).contains("\"name\":\"M4\"");
+        assertThat(file).content(java.nio.charset.StandardCharsets.UTF_8).isEqualTo(plain(run)).contains("\"name\":\"M4\"");
         assertThat(resumed(new RunStore(), run)).containsExactly("build-modules", "sboms");
     }
 }
