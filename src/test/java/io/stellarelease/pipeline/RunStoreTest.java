@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -105,23 +106,23 @@ class RunStoreTest {
         build.addStep(step("build-modules", "M1"));
         build.stepStarted("M3-Модуль-✓", Instant.EPOCH);
         store.save(run); // running: serialized as it is now
-        assertThat(file).content(java.nio.charset.StandardCharsets.UTF_8).isEqualTo(plain(run));
+        assertThat(file).content(UTF_8).isEqualTo(plain(run));
 
         build.addStep(step("build-modules", "M3-Модуль-✓"));
         build.finish(Status.DONE, null, Instant.EPOCH.plusSeconds(1));
         run.startStage("sboms", Instant.EPOCH.plusSeconds(1));
         store.save(run); // build-modules finished: serialized and kept
-        assertThat(file).content(java.nio.charset.StandardCharsets.UTF_8).isEqualTo(plain(run)).contains("\"name\":\"M3-Модуль-✓\"");
+        assertThat(file).content(UTF_8).isEqualTo(plain(run)).contains("\"name\":\"M3-Модуль-✓\"");
         String sbomsRunning = Files.readString(file);
 
         run.stage("sboms").orElseThrow().finish(Status.SKIPPED, "nothing to describe", Instant.EPOCH.plusSeconds(2));
         store.save(run); // build-modules from its kept text
-        assertThat(file).content(java.nio.charset.StandardCharsets.UTF_8).isEqualTo(plain(run)).isNotEqualTo(sbomsRunning).contains("nothing to describe");
+        assertThat(file).content(UTF_8).isEqualTo(plain(run)).isNotEqualTo(sbomsRunning).contains("nothing to describe");
 
         // A finished stage that changes after all (a step recorded late) is serialized again, not written from its old text.
         build.addStep(step("build-modules", "M4"));
         store.save(run);
-        assertThat(file).content(java.nio.charset.StandardCharsets.UTF_8).isEqualTo(plain(run)).contains("\"name\":\"M4\"");
+        assertThat(file).content(UTF_8).isEqualTo(plain(run)).contains("\"name\":\"M4\"");
         assertThat(resumed(new RunStore(), run)).containsExactly("build-modules", "sboms");
     }
 }
