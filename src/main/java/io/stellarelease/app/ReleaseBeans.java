@@ -2,7 +2,7 @@ package io.stellarelease.app;
 
 import io.stellarelease.kamelets.UserSteps;
 import io.stellarelease.pipeline.ReleaseRunner;
-import io.stellarelease.config.ConfigLoader;
+import io.stellarelease.config.ConfigPreload;
 import io.stellarelease.config.ReleaseConfig;
 import io.stellarelease.exec.ExecJobBinding;
 import io.stellarelease.history.ReleaseHistory;
@@ -121,7 +121,7 @@ public class ReleaseBeans implements CamelConfiguration {
 
     private synchronized ReleaseConfig config() {
         if (config == null) {
-            config = ConfigLoader.load(Path.of(configFile));
+            config = ConfigPreload.take(Path.of(configFile)); // read while Camel started, when it could be
         }
         return config;
     }
