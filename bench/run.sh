@@ -270,7 +270,7 @@ if has serve; then
     # for each poll took ~25 % of a CPU from the run it measured (2 CPUs): its build stage took 3.2-5.7 s
     # instead of 2.3 s. Prints "<peak RSS kB> <ms from dispatch to done>"; exits 1 if the run fails or serve dies.
     python3 - "$SERVE_PID" "$PORT" "$run" >"$WORK/watch" <<'PY' || { echo "bench: the 900-module run failed:"; tail -30 "$WORK/startup-$r-$v/serve.log"; exit 1; }
-import json, os, sys, time, urllib.request
+import json, sys, time, urllib.request
 pid, port, run = sys.argv[1:4]
 t0, peak = time.monotonic(), 0
 while time.monotonic() - t0 < 600:

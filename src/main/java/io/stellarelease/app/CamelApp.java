@@ -56,11 +56,15 @@ public final class CamelApp implements AutoCloseable {
         });
         if (mode != Mode.WORKER) {
             main.configure().addConfiguration(ReleaseBeans.class);
-            // ReleaseBeans reads the release configuration; that read starts now, beside Camel's own set-up.
-            Path configFile = releaseConfig != null ? releaseConfig : configuredReleaseConfig(properties);
-            if (configFile != null) {
-                io.stellarelease.config.ConfigPreload.start(configFile);
-            }
+            // ReleaseBeans reads the release configuration once Camel binds its beans; the read starts as soon as the
+            // properties say which file it is, beside the rest of Camel's set-up.
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void beforeConfigure(BaseMainSupport configured) {
+                    io.stellarelease.config.ConfigPreload.start(Path.of(configured.getCamelContext()
+                            .resolvePropertyPlaceholders("{{" + ReleaseBeans.CONFIG_KEY + ":" + ReleaseBeans.CONFIG_DEFAULT + "}}")));
+                }
+            });
         }
         main.configure().addConfiguration(QueueBeans.class);
         switch (mode) {
@@ -120,22 +124,6 @@ public final class CamelApp implements AutoCloseable {
         }
         overrides.forEach(main::addOverrideProperty);
         return main;
-    }
-
-    /**
-     * The release configuration the properties file names ({@code stella.config}), when it names one plainly. Only a
-     * guess for {@link io.stellarelease.config.ConfigPreload}: a system property or an environment variable may still
-     * name another, and ReleaseBeans reads whichever Camel resolves.
-     */
-    private static Path configuredReleaseConfig(Path properties) {
-        java.util.Properties values = new java.util.Properties();
-        try (var in = Files.newBufferedReader(properties, java.nio.charset.StandardCharsets.UTF_8)) {
-            values.load(in);
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            return null;
-        }
-        String file = values.getProperty("stella.config", "config/release.yaml").strip();
-        return file.isEmpty() || file.contains("{{") || file.contains("${") ? null : Path.of(file);
     }
 
     public static CamelApp start(Path properties, Path releaseConfig) throws Exception {

@@ -50,7 +50,11 @@ import java.util.concurrent.ExecutorService;
  */
 public class ReleaseBeans implements CamelConfiguration {
 
-    @PropertyInject(value = "stella.config", defaultValue = "config/release.yaml")
+    /** The property naming the release configuration's file, and its default (CamelApp resolves it too). */
+    static final String CONFIG_KEY = "stella.config";
+    static final String CONFIG_DEFAULT = "config/release.yaml";
+
+    @PropertyInject(value = CONFIG_KEY, defaultValue = CONFIG_DEFAULT)
     private String configFile;
 
     @PropertyInject(value = "stella.exec.secret-suffixes", defaultValue = "_TOKEN,_SECRET,_PASSWORD,_API_KEY,_APIKEY")

@@ -60,21 +60,24 @@ public final class ConfigPreload {
     public static ReleaseConfig take(Path file) {
         ConfigPreload preload = PENDING.get();
         if (preload != null && preload.file.equals(file) && PENDING.compareAndSet(preload, null)) {
+            ReleaseConfig config = null;
+            Throwable failure = null;
             try {
-                ReleaseConfig config = preload.read.join();
-                if (preload.stamp.equals(Stamp.of(file))) {
-                    return config;
-                }
+                config = preload.read.join();
             } catch (CompletionException e) {
-                if (preload.stamp.equals(Stamp.of(file))) {
-                    if (e.getCause() instanceof RuntimeException failure) {
-                        throw failure;
-                    }
-                    if (e.getCause() instanceof Error failure) {
-                        throw failure;
-                    }
-                    throw e;
+                failure = e.getCause(); // ConfigLoader.load throws unchecked exceptions only
+            }
+            if (preload.stamp.equals(Stamp.of(file))) {
+                if (failure instanceof RuntimeException refused) {
+                    throw refused;
                 }
+                if (failure instanceof Error error) {
+                    throw error;
+                }
+                if (failure != null) {
+                    throw new IllegalStateException(failure);
+                }
+                return config;
             }
         }
         return ConfigLoader.load(file);
