@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The release configuration read on a thread of its own while Camel starts, for the one read that follows.
  * A JVM's first read of a configuration takes ~180 ms on a 2-CPU machine with 9 modules and ~290 ms with 900
- * (Jackson's and SnakeYAML's first use). It was on the start-up's critical path; Camel's own set-up before it
- * needs the configuration (~0.3 s) now runs beside it: `serve` became healthy ~4 % sooner, a 9-module release
- * took ~5 % less wall, with the same CPU (bench/NOTES.md, round fourteen).
+ * (Jackson's and SnakeYAML's first use). It was on the start-up's critical path; CamelApp starts it once Camel has
+ * resolved which file it is, and Camel's set-up up to binding the beans runs beside it: a 9-module release took
+ * ~4-5 % less wall, with the same CPU (bench/NOTES.md, round fourteen).
  * <p>
  * Only a speed-up, never a second source: {@link #take} gives the read's result, exception included, only for the
  * same file unchanged since the read began (its path, size, modification time and file key); otherwise, and when
